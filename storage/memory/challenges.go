@@ -1,0 +1,154 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/zincware/zndraw-auth-go/core"
+)
+
+// copyChallenge returns c with its own copy of *UserID and times in UTC,
+// so that stored and returned challenges share no memory.
+func copyChallenge(c core.Challenge) core.Challenge {
+	if c.UserID != nil {
+		id := *c.UserID
+		c.UserID = &id
+	}
+	c.CreatedAt = utc(c.CreatedAt)
+	c.ExpiresAt = utc(c.ExpiresAt)
+	c.LastPolledAt = utc(c.LastPolledAt)
+	return c
+}
+
+// CreateChallenge stores c with the next challenge ID (IDs count up from 1)
+// and returns it; core.ErrAlreadyExists if c.Code is taken. c.ID is ignored.
+func (s *Store) CreateChallenge(ctx context.Context, c core.Challenge) (core.Challenge, error) {
+	if err := ctxErr(ctx); err != nil {
+		return core.Challenge{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.challenges[c.Code]; taken {
+		return core.Challenge{}, fmt.Errorf("memstore: create challenge: code: %w", core.ErrAlreadyExists)
+	}
+	s.nextChallengeID++
+	c = copyChallenge(c)
+	c.ID = s.nextChallengeID
+	s.challenges[c.Code] = c
+	return copyChallenge(c), nil
+}
+
+// GetChallenge returns the challenge with exactly this code, or
+// core.ErrNotFound.
+func (s *Store) GetChallenge(ctx context.Context, code string) (core.Challenge, error) {
+	if err := ctxErr(ctx); err != nil {
+		return core.Challenge{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.challenges[code]
+	if !ok {
+		return core.Challenge{}, fmt.Errorf("memstore: challenge: %w", core.ErrNotFound)
+	}
+	return copyChallenge(c), nil
+}
+
+// transition applies change to the challenge code if match accepts it, all
+// under the write lock, and returns the changed challenge as change left it
+// (before cleanup, if any, runs on the stored copy). It returns
+// core.ErrNotFound if there is no such challenge or match rejects it.
+func (s *Store) transition(ctx context.Context, op, code string, match func(core.Challenge) bool, change func(*core.Challenge), cleanup func(*core.Challenge)) (core.Challenge, error) {
+	if err := ctxErr(ctx); err != nil {
+		return core.Challenge{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.challenges[code]
+	if !ok || !match(c) {
+		return core.Challenge{}, fmt.Errorf("memstore: %s challenge: %w", op, core.ErrNotFound)
+	}
+	change(&c)
+	out := copyChallenge(c)
+	if cleanup != nil {
+		cleanup(&c)
+	}
+	s.challenges[code] = c
+	return out, nil
+}
+
+// ApproveChallenge moves a pending challenge that has not expired at now to
+// approved with userID as the approver; core.ErrNotFound otherwise.
+func (s *Store) ApproveChallenge(ctx context.Context, code string, userID uuid.UUID, now time.Time) (core.Challenge, error) {
+	return s.transition(ctx, "approve", code,
+		func(c core.Challenge) bool { return c.Status == core.ChallengePending && !c.Expired(now) },
+		func(c *core.Challenge) {
+			c.Status = core.ChallengeApproved
+			c.UserID = &userID
+		}, nil)
+}
+
+// RejectChallenge moves a pending or approved challenge to rejected,
+// whatever its expiry; core.ErrNotFound otherwise.
+func (s *Store) RejectChallenge(ctx context.Context, code string, now time.Time) (core.Challenge, error) {
+	return s.transition(ctx, "reject", code,
+		func(c core.Challenge) bool {
+			return c.Status == core.ChallengePending || c.Status == core.ChallengeApproved
+		},
+		func(c *core.Challenge) { c.Status = core.ChallengeRejected }, nil)
+}
+
+// RedeemChallenge moves an approved challenge whose SecretHash equals
+// secretHash and that has not expired at now to redeemed and clears the
+// stored SecretHash. It returns the challenge with Status redeemed and the
+// SecretHash it had; core.ErrNotFound if nothing matched.
+func (s *Store) RedeemChallenge(ctx context.Context, code, secretHash string, now time.Time) (core.Challenge, error) {
+	return s.transition(ctx, "redeem", code,
+		func(c core.Challenge) bool {
+			return c.Status == core.ChallengeApproved && c.SecretHash != "" &&
+				c.SecretHash == secretHash && !c.Expired(now)
+		},
+		func(c *core.Challenge) { c.Status = core.ChallengeRedeemed },
+		func(c *core.Challenge) { c.SecretHash = "" })
+}
+
+// RecordChallengePoll sets LastPolledAt to now if the challenge was never
+// polled or was last polled at or before now-minInterval, and reports
+// whether it did; core.ErrNotFound if there is no such code.
+func (s *Store) RecordChallengePoll(ctx context.Context, code string, now time.Time, minInterval time.Duration) (bool, error) {
+	if err := ctxErr(ctx); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.challenges[code]
+	if !ok {
+		return false, fmt.Errorf("memstore: poll challenge: %w", core.ErrNotFound)
+	}
+	if !c.LastPolledAt.IsZero() && c.LastPolledAt.After(now.Add(-minInterval)) {
+		return false, nil
+	}
+	c.LastPolledAt = utc(now)
+	s.challenges[code] = c
+	return true, nil
+}
+
+// PurgeChallenges deletes challenges whose ExpiresAt is before before and
+// returns how many it deleted.
+func (s *Store) PurgeChallenges(ctx context.Context, before time.Time) (int64, error) {
+	if err := ctxErr(ctx); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for code, c := range s.challenges {
+		if c.ExpiresAt.Before(before) {
+			delete(s.challenges, code)
+			n++
+		}
+	}
+	return n, nil
+}

@@ -1,0 +1,79 @@
+// Package memstore is an in-memory core.Store, the reference implementation
+// of the storage interfaces (like testing/fstest.MapFS for io/fs). Import it
+// as
+//
+//	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
+//
+// and use it for tests, demos and single-process deployments:
+//
+//	st := memstore.New()
+//
+// It is single-instance only: the data lives in one process and is lost when
+// the process ends, and two processes (or two Stores) share nothing, so
+// revocations, challenges and rate limits are not seen across instances
+// (SECURITY DC-15). Use storage/bun for anything that runs more than one
+// instance or must survive a restart.
+//
+// Within the process it gives the same semantics as the database stores:
+// one sync.RWMutex guards all state, so every method, including each
+// compare-and-set transition, is atomic; values are copied in and out, so
+// callers cannot modify stored state through a returned value. Emails are
+// unique and looked up case-insensitively with ASCII case folding only (A–Z
+// match a–z, other letters match only themselves), as SQLite's lower() does.
+// Times are kept at full precision, converted to UTC. It passes
+// storage/storagetest.
+package memstore
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/zincware/zndraw-auth-go/core"
+)
+
+// Store is an in-memory core.Store, safe for concurrent use. Create it with
+// New; the zero value is not usable.
+type Store struct {
+	mu sync.RWMutex
+	// users by ID, and the ID for each folded email.
+	users  map[uuid.UUID]core.User
+	emails map[string]uuid.UUID
+	// challenges by code; nextChallengeID is the last assigned ID.
+	challenges      map[string]core.Challenge
+	nextChallengeID int64
+	// revocations maps a jti to its expiry.
+	revocations map[string]time.Time
+	// counters holds one count per key and window.
+	counters map[counterKey]int64
+}
+
+// New returns an empty Store.
+func New() *Store {
+	return &Store{
+		users:       make(map[uuid.UUID]core.User),
+		emails:      make(map[string]uuid.UUID),
+		challenges:  make(map[string]core.Challenge),
+		revocations: make(map[string]time.Time),
+		counters:    make(map[counterKey]int64),
+	}
+}
+
+var _ core.Store = (*Store)(nil)
+
+// utc returns t in UTC without a monotonic clock reading, the form in which
+// the Store keeps times.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// ctxErr returns the context's error, so that a cancelled caller gets no
+// result, as with a database store.
+func ctxErr(ctx context.Context) error {
+	return ctx.Err()
+}
