@@ -1,0 +1,200 @@
+package bunstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/zincware/zndraw-auth-go/core"
+)
+
+// challengeColumns are the columns scanChallenge reads, in its order. The
+// token column is never read: the kit stores no token.
+const challengeColumns = `id, code, secret, status, user_id, created_at, expires_at, client_ip, user_agent, last_polled_at`
+
+// scanChallenge reads one row of challengeColumns. user_id is accepted in
+// both UUID spellings (32 hex digits as zndraw-auth writes it on SQLite, or
+// hyphenated).
+func scanChallenge(row interface{ Scan(...any) error }) (core.Challenge, error) {
+	var (
+		c                     core.Challenge
+		secret, ip, ua        sql.NullString
+		userID                uuid.NullUUID
+		created, expires, pol dbTime
+		status                string
+	)
+	if err := row.Scan(&c.ID, &c.Code, &secret, &status, &userID, &created, &expires, &ip, &ua, &pol); err != nil {
+		return core.Challenge{}, err
+	}
+	c.SecretHash = secret.String
+	c.Status = core.ChallengeStatus(status)
+	if userID.Valid {
+		id := userID.UUID
+		c.UserID = &id
+	}
+	c.CreatedAt = created.Time
+	c.ExpiresAt = expires.Time
+	c.ClientIP = ip.String
+	c.UserAgent = ua.String
+	if pol.Valid {
+		c.LastPolledAt = pol.Time
+	}
+	return c, nil
+}
+
+// userIDArg is the stored form of an approver id: hyphenated text on SQLite
+// (the spelling of user.id, so the foreign key holds), a uuid on PostgreSQL.
+func userIDArg(id *uuid.UUID) any {
+	if id == nil {
+		return nil
+	}
+	return id.String()
+}
+
+// CreateChallenge inserts c (the database assigns ID; an empty Status is
+// stored as pending) and returns the stored row. core.ErrAlreadyExists if
+// c.Code is taken. Times are stored in UTC at microsecond precision; empty
+// strings and a zero LastPolledAt are stored as NULL.
+func (s *Store) CreateChallenge(ctx context.Context, c core.Challenge) (core.Challenge, error) {
+	if hasNUL(c.Code, c.SecretHash, string(c.Status), c.ClientIP, c.UserAgent) {
+		return core.Challenge{}, errors.New("bunstore: CreateChallenge: value contains a NUL byte")
+	}
+	if c.Status == "" {
+		c.Status = core.ChallengePending
+	}
+	var polled any
+	if !c.LastPolledAt.IsZero() {
+		polled = dbTimeFloor(c.LastPolledAt)
+	}
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	got, err := scanChallenge(s.db.QueryRowContext(ctx,
+		`INSERT INTO cliloginchallenge (code, secret, status, token, user_id, created_at, expires_at, client_ip, user_agent, last_polled_at)
+		VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) RETURNING `+challengeColumns,
+		c.Code, nullString(c.SecretHash), string(c.Status), userIDArg(c.UserID),
+		dbTimeFloor(c.CreatedAt), dbTimeFloor(c.ExpiresAt), nullString(c.ClientIP), nullString(c.UserAgent), polled))
+	return got, mapErr(err)
+}
+
+// GetChallenge returns the challenge with exactly this code, or
+// core.ErrNotFound.
+func (s *Store) GetChallenge(ctx context.Context, code string) (core.Challenge, error) {
+	if hasNUL(code) {
+		return core.Challenge{}, core.ErrNotFound
+	}
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	c, err := scanChallenge(s.db.QueryRowContext(ctx,
+		`SELECT `+challengeColumns+` FROM cliloginchallenge WHERE code = ?`, code))
+	return c, mapErr(err)
+}
+
+// transition runs one conditional UPDATE ... RETURNING on cliloginchallenge
+// and maps "no row matched" to core.ErrNotFound.
+func (s *Store) transition(ctx context.Context, code, set, cond string, args ...any) (core.Challenge, error) {
+	if hasNUL(code) {
+		return core.Challenge{}, core.ErrNotFound
+	}
+	for _, a := range args {
+		if str, ok := a.(string); ok && hasNUL(str) {
+			return core.Challenge{}, core.ErrNotFound
+		}
+	}
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	args = append(args, code)
+	c, err := scanChallenge(s.db.QueryRowContext(ctx,
+		`UPDATE cliloginchallenge SET `+set+` WHERE `+cond+` AND code = ? RETURNING `+challengeColumns, args...))
+	return c, mapErr(err)
+}
+
+// ApproveChallenge moves a pending challenge that has not expired at now to
+// approved with userID as approver, in one conditional UPDATE;
+// core.ErrNotFound if none matched.
+func (s *Store) ApproveChallenge(ctx context.Context, code string, userID uuid.UUID, now time.Time) (core.Challenge, error) {
+	return s.transition(ctx, code,
+		`status = 'approved', user_id = ?`,
+		`status = 'pending' AND expires_at >= ?`,
+		userIDArg(&userID), dbTimeCeil(now))
+}
+
+// RejectChallenge moves a pending or approved challenge to rejected, whatever
+// its expiry; core.ErrNotFound if none matched. The row is kept for audit.
+func (s *Store) RejectChallenge(ctx context.Context, code string, now time.Time) (core.Challenge, error) {
+	return s.transition(ctx, code,
+		`status = 'rejected'`,
+		`status IN ('pending', 'approved')`)
+}
+
+// RedeemChallenge moves an approved, unexpired challenge whose stored secret
+// hash equals secretHash to redeemed and clears the hash, in one conditional
+// UPDATE; the returned row carries the hash it had. core.ErrNotFound if none
+// matched, so of concurrent calls exactly one succeeds. The comparison runs
+// in SQL and is not constant-time, which is harmless: it compares SHA-256
+// digests of a high-entropy secret, not the secret.
+func (s *Store) RedeemChallenge(ctx context.Context, code, secretHash string, now time.Time) (core.Challenge, error) {
+	if secretHash == "" {
+		return core.Challenge{}, core.ErrNotFound
+	}
+	c, err := s.transition(ctx, code,
+		`status = 'redeemed', secret = NULL, token = NULL`,
+		`status = 'approved' AND secret = ? AND expires_at >= ?`,
+		secretHash, dbTimeCeil(now))
+	if err != nil {
+		return core.Challenge{}, err
+	}
+	c.SecretHash = secretHash
+	return c, nil
+}
+
+// RecordChallengePoll sets last_polled_at to now when the challenge was never
+// polled or last polled at or before now-minInterval, in one conditional
+// UPDATE, and reports whether it did. core.ErrNotFound if there is no such
+// code.
+func (s *Store) RecordChallengePoll(ctx context.Context, code string, now time.Time, minInterval time.Duration) (bool, error) {
+	if hasNUL(code) {
+		return false, core.ErrNotFound
+	}
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	res, err := s.db.ExecContext(ctx,
+		`UPDATE cliloginchallenge SET last_polled_at = ?
+		WHERE code = ? AND (last_polled_at IS NULL OR last_polled_at <= ?)`,
+		dbTimeFloor(now), code, dbTimeFloor(now.Add(-minInterval)))
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, mapErr(err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	var one int
+	if err := s.db.QueryRowContext(ctx, `SELECT 1 FROM cliloginchallenge WHERE code = ?`, code).Scan(&one); err != nil {
+		return false, mapErr(err)
+	}
+	return false, nil
+}
+
+// PurgeChallenges deletes challenges whose expires_at is before before
+// (whatever their status) and returns how many it deleted.
+func (s *Store) PurgeChallenges(ctx context.Context, before time.Time) (int64, error) {
+	return s.purge(ctx, `DELETE FROM cliloginchallenge WHERE expires_at < ?`, before)
+}
+
+// purge runs a DELETE with one time argument and returns the row count.
+func (s *Store) purge(ctx context.Context, query string, before time.Time) (int64, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	res, err := s.db.ExecContext(ctx, query, dbTimeCeil(before))
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n, mapErr(err)
+}

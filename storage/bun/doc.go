@@ -1,0 +1,76 @@
+// Package bunstore is the core.Store real deployments use: users, CLI login
+// challenges, revoked tokens and rate-limit counters in SQLite or PostgreSQL
+// through github.com/uptrace/bun. It adopts a database created by
+// zndraw-auth in place.
+//
+// The smallest use:
+//
+//	db, err := bunstore.Open(ctx, "sqlite:///./zndraw.db") // or postgresql://...
+//	if err != nil { ... }
+//	defer db.Close()
+//	if err := bunstore.Migrate(ctx, db); err != nil { ... }
+//	store := bunstore.New(db) // a core.Store
+//
+// Open picks the driver and the pool from the URL (see Open). Migrate
+// creates or updates the schema and is called explicitly at startup. New
+// works on a *bun.DB, a bun.Conn or a bun.Tx, so a host application can put
+// the store's writes in its own transaction.
+//
+// # Schema
+//
+// The tables of zndraw-auth (CONTRACT §8.2, §8.3), with the same names,
+// column names and types, plus additive changes:
+//
+//   - "user": id (CHAR(36) lowercase hyphenated text on SQLite, uuid on
+//     PostgreSQL), email VARCHAR(320), hashed_password VARCHAR(1024),
+//     is_active, is_superuser, is_verified; added: token_version BIGINT NOT
+//     NULL DEFAULT 0 (core.User.TokenVersion). Indexes: zndraw-auth's
+//     case-sensitive unique ix_user_email, and the unique
+//     ux_user_email_lower on lower(email), which makes emails unique
+//     case-insensitively (lower() folds ASCII only on SQLite, and follows
+//     the database's locale on PostgreSQL).
+//   - cliloginchallenge: id (INTEGER autoincrement / SERIAL), code (unique
+//     ix_cliloginchallenge_code), secret (holds core.Challenge.SecretHash,
+//     NULL when empty), status, token (always NULL: no token is stored),
+//     user_id with a foreign key to "user"(id) ON DELETE SET NULL,
+//     created_at, expires_at; added: client_ip, user_agent, last_polled_at.
+//     Timestamps are UTC: DATETIME text "YYYY-MM-DD HH:MM:SS.ffffff" on
+//     SQLite, TIMESTAMP WITHOUT TIME ZONE on PostgreSQL, microsecond
+//     precision on both.
+//   - zndraw_auth_revoked_token (jti primary key, expires_at) and
+//     zndraw_auth_rate_counter (key, window_start primary key, window_end,
+//     count): the kit's own.
+//   - zndraw_auth_schema_migrations: the versions Migrate applied.
+//
+// # UUID spellings on SQLite
+//
+// zndraw-auth writes user.id hyphenated but cliloginchallenge.user_id as 32
+// hex digits, so on SQLite its foreign key could never be enforced. The
+// store writes user_id in the spelling of user.id (hyphenated), so the
+// foreign key holds with PRAGMA foreign_keys=ON; Migrate rewrites existing
+// 32-hex values the same way (or to NULL when that user is gone). Readers
+// accept both spellings everywhere; zndraw-auth reads hyphenated values
+// fine (Python's uuid.UUID accepts both).
+//
+// # Adopting a zndraw-auth database
+//
+// Migrate leaves every user row as it is (token_version defaults to 0) and
+// only adds: a column, an index, columns and indexes on cliloginchallenge,
+// the new tables. The foreign key of cliloginchallenge is replaced by one
+// with ON DELETE SET NULL (on SQLite by rebuilding the table, which SQLite
+// requires). Plaintext challenge tokens are cleared and plaintext secrets
+// replaced by their SHA-256 digests, so nothing secret stays at rest.
+// Everything runs in one transaction: if the database holds two users whose
+// emails differ only in case, Migrate fails with ErrCaseVariantEmails,
+// naming them, and changes nothing.
+//
+// # Errors
+//
+// Methods return the core sentinels: core.ErrNotFound, core.ErrConflict,
+// core.ErrAlreadyExists only for a real unique violation (PostgreSQL
+// SQLSTATE 23505, SQLite SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY; never a
+// NOT NULL or foreign key violation), and core.ErrUnavailable, wrapping the
+// driver error, when the database cannot be reached or does not answer in
+// time (a lost or refused connection, a closed pool, a context deadline,
+// PostgreSQL connection or shutdown errors, SQLite "database is locked").
+package bunstore

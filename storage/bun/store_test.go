@@ -1,0 +1,16 @@
+package bunstore_test
+
+import (
+	"testing"
+
+	"github.com/zincware/zndraw-auth-go/storage/storagetest"
+)
+
+// TestConformance runs the storagetest suite on every backend.
+func TestConformance(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			storagetest.Run(t, b.storeFactory(t))
+		})
+	}
+}

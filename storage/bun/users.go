@@ -1,0 +1,186 @@
+package bunstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/zincware/zndraw-auth-go/core"
+)
+
+// userColumns are the columns scanUser reads, in its order.
+const userColumns = `id, email, hashed_password, is_active, is_superuser, is_verified, token_version`
+
+// scanUser reads one row of userColumns. The id is parsed with uuid.Parse
+// semantics, so both the hyphenated and the 32-hex spelling are accepted.
+func scanUser(row interface{ Scan(...any) error }) (core.User, error) {
+	var u core.User
+	err := row.Scan(&u.ID, &u.Email, &u.HashedPassword, &u.IsActive, &u.IsSuperuser, &u.IsVerified, &u.TokenVersion)
+	return u, err
+}
+
+// idCond is the SQL condition matching user id, with its arguments. On
+// SQLite, where user.id is text, it matches the hyphenated spelling
+// zndraw-auth writes and also the 32-hex one, so rows written by other tools
+// in that spelling are found too; on PostgreSQL id is a uuid.
+func (s *Store) idCond(id uuid.UUID) (string, []any) {
+	if s.pg {
+		return "id = ?", []any{id.String()}
+	}
+	return "id IN (?, ?)", []any{id.String(), hex32(id)}
+}
+
+// GetUser returns the user with id, or core.ErrNotFound.
+func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (core.User, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	cond, args := s.idCond(id)
+	u, err := scanUser(s.db.QueryRowContext(ctx,
+		`SELECT `+userColumns+` FROM "user" WHERE `+cond, args...))
+	return u, mapErr(err)
+}
+
+// GetUserByEmail returns the user whose email equals email
+// case-insensitively (the database's lower(): ASCII-only on SQLite,
+// locale-aware on PostgreSQL; the unique index ux_user_email_lower uses the
+// same function), or core.ErrNotFound.
+func (s *Store) GetUserByEmail(ctx context.Context, email string) (core.User, error) {
+	if hasNUL(email) {
+		return core.User{}, core.ErrNotFound
+	}
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	u, err := scanUser(s.db.QueryRowContext(ctx,
+		`SELECT `+userColumns+` FROM "user" WHERE lower(email) = lower(?)`, email))
+	return u, mapErr(err)
+}
+
+// CreateUser inserts u as given and returns the stored row.
+// core.ErrAlreadyExists if the id or the email (in any case) is taken; the
+// unique indexes decide, so of two racing calls exactly one wins.
+func (s *Store) CreateUser(ctx context.Context, u core.User) (core.User, error) {
+	if hasNUL(u.Email, u.HashedPassword) {
+		return core.User{}, errors.New("bunstore: CreateUser: email or hash contains a NUL byte")
+	}
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	got, err := scanUser(s.db.QueryRowContext(ctx,
+		`INSERT INTO "user" (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+userColumns,
+		u.ID.String(), u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified, u.TokenVersion))
+	return got, mapErr(err)
+}
+
+// UpdateUser applies p in one statement,
+//
+//	UPDATE "user" SET ... [, token_version = token_version + 1]
+//	WHERE id = ? [AND hashed_password = ?] [AND is_verified = ?] RETURNING ...
+//
+// When no row matched, a second read tells core.ErrNotFound (no such user)
+// from core.ErrConflict (a precondition failed; nothing was written). A new
+// email taken by another user gives core.ErrAlreadyExists.
+func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, p core.UserPatch) (core.User, error) {
+	var sets []string
+	var args []any
+	set := func(col string, v any) {
+		sets = append(sets, col+" = ?")
+		args = append(args, v)
+	}
+	if p.Email != nil {
+		set("email", *p.Email)
+	}
+	if p.HashedPassword != nil {
+		set("hashed_password", *p.HashedPassword)
+	}
+	if p.IsActive != nil {
+		set("is_active", *p.IsActive)
+	}
+	if p.IsSuperuser != nil {
+		set("is_superuser", *p.IsSuperuser)
+	}
+	if p.IsVerified != nil {
+		set("is_verified", *p.IsVerified)
+	}
+	if p.BumpTokenVersion {
+		sets = append(sets, "token_version = token_version + 1")
+	}
+	if len(sets) == 0 {
+		// Still one conditional statement: it checks existence and the
+		// preconditions and returns the row.
+		sets = append(sets, "is_active = is_active")
+	}
+	cond, idArgs := s.idCond(id)
+	where := []string{cond}
+	args = append(args, idArgs...)
+	if p.ExpectHashedPassword != nil {
+		where = append(where, "hashed_password = ?")
+		args = append(args, *p.ExpectHashedPassword)
+	}
+	if p.ExpectIsVerified != nil {
+		where = append(where, "is_verified = ?")
+		args = append(args, *p.ExpectIsVerified)
+	}
+	for _, a := range args {
+		if str, ok := a.(string); ok && hasNUL(str) {
+			return core.User{}, errors.New("bunstore: UpdateUser: value contains a NUL byte")
+		}
+	}
+
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	u, err := scanUser(s.db.QueryRowContext(ctx,
+		`UPDATE "user" SET `+strings.Join(sets, ", ")+` WHERE `+strings.Join(where, " AND ")+` RETURNING `+userColumns,
+		args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		var one int
+		err = s.db.QueryRowContext(ctx, `SELECT 1 FROM "user" WHERE `+cond, idArgs...).Scan(&one)
+		if err == nil {
+			return core.User{}, core.ErrConflict
+		}
+	}
+	return u, mapErr(err)
+}
+
+// DeleteUser deletes the user id, or returns core.ErrNotFound. Challenges the
+// user approved keep their row with user_id set to NULL: the foreign key
+// does that (ON DELETE SET NULL). On SQLite the store also clears them
+// explicitly in the same transaction, matching both UUID spellings, so this
+// holds even on a connection without PRAGMA foreign_keys=ON and for rows a
+// zndraw-auth instance wrote with its 32-hex spelling.
+func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	cond, args := s.idCond(id)
+	del := func(ctx context.Context, db bun.IDB) error {
+		res, err := db.ExecContext(ctx, `DELETE FROM "user" WHERE `+cond, args...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return core.ErrNotFound
+		}
+		return nil
+	}
+	if s.pg {
+		return mapErr(del(ctx, s.db))
+	}
+	return mapErr(s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE cliloginchallenge SET user_id = NULL WHERE user_id IN (?, ?)`, id.String(), hex32(id)); err != nil {
+			return err
+		}
+		return del(ctx, tx)
+	}))
+}
+
+// hex32 is the 32-hex-digit spelling of id (SQLAlchemy's Uuid on SQLite).
+func hex32(id uuid.UUID) string {
+	return strings.ReplaceAll(id.String(), "-", "")
+}
