@@ -94,6 +94,9 @@ type RateLimitStore interface {
 	// since the Unix epoch) and returns the count after the increment and
 	// the end of that window. Concurrent increments are never lost.
 	IncrementCounter(ctx context.Context, key string, window time.Duration, now time.Time) (count int64, windowEnd time.Time, err error)
+	// CounterValue returns the count of key in the window of length window
+	// that contains now, 0 if there is none, without changing it.
+	CounterValue(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error)
 	// PurgeCounters deletes counters whose window ended before before.
 	PurgeCounters(ctx context.Context, before time.Time) (int64, error)
 }

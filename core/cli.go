@@ -1,0 +1,256 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Constants of the CLI login challenge (CONTRACT §4.8, §9.3).
+const (
+	CLICodeLength   = 8
+	CLICodeAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+)
+
+// CLIChallengeCreated is what the CLI gets when it starts a login. Secret is
+// shown only here; the store keeps its digest.
+type CLIChallengeCreated struct {
+	Code      string
+	Secret    string
+	ExpiresIn time.Duration
+	Interval  time.Duration
+}
+
+// CLIPollResult is the answer to a poll: pending, or approved with the token
+// (handed out exactly once).
+type CLIPollResult struct {
+	Status ChallengeStatus
+	Token  string
+}
+
+// CreateCLIChallenge starts a CLI (device-code) login: a random 8-character
+// code from A–Z0–9 and a 256-bit secret, valid for Settings.CLILoginLifetime.
+// A code collision is retried. The requesting client's IP and user agent are
+// recorded for the approval page.
+func (s *Service) CreateCLIChallenge(ctx context.Context, meta RequestMeta) (CLIChallengeCreated, error) {
+	if err := s.limitIP(ctx, "cli", meta.ClientIP, time.Hour, s.settings.RateLimit.CLILoginCreatePerIPPerHour); err != nil {
+		return CLIChallengeCreated{}, err
+	}
+	s.maybePurge(ctx)
+	secret := randomSecret()
+	now := s.now()
+	for attempt := 0; ; attempt++ {
+		c := Challenge{
+			Code:       randomCode(),
+			SecretHash: hashSecret(secret),
+			Status:     ChallengePending,
+			CreatedAt:  now,
+			ExpiresAt:  now.Add(s.settings.CLILoginLifetime),
+			ClientIP:   truncate(meta.ClientIP, 64),
+			UserAgent:  truncate(meta.UserAgent, 512),
+		}
+		_, err := s.store.CreateChallenge(ctx, c)
+		if err == nil {
+			return CLIChallengeCreated{Code: c.Code, Secret: secret, ExpiresIn: s.settings.CLILoginLifetime, Interval: s.settings.CLILoginPollInterval}, nil
+		}
+		if !errors.Is(err, ErrAlreadyExists) || attempt == 4 {
+			return CLIChallengeCreated{}, s.storeErr("create CLI challenge", err)
+		}
+	}
+}
+
+// PollCLIChallenge is the CLI's poll (CONTRACT §4.9): an unknown code, a
+// wrong secret, or a redeemed or rejected challenge is ErrChallengeNotFound;
+// an expired one ErrChallengeExpired; polling faster than
+// Settings.CLILoginPollInterval ErrTooManyRequests. An approved challenge is
+// redeemed by one conditional write and its token minted then, for the
+// approver re-checked at that moment: of concurrent polls exactly one gets
+// the token.
+func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, meta RequestMeta) (CLIPollResult, error) {
+	c, err := s.store.GetChallenge(ctx, code)
+	if errors.Is(err, ErrNotFound) {
+		return CLIPollResult{}, ErrChallengeNotFound
+	}
+	if err != nil {
+		return CLIPollResult{}, s.storeErr("poll CLI challenge", err)
+	}
+	h := hashSecret(secret)
+	if subtle.ConstantTimeCompare([]byte(h), []byte(c.SecretHash)) != 1 {
+		return CLIPollResult{}, ErrChallengeNotFound
+	}
+	// A rejected challenge answers 404 whatever its expiry, as the
+	// reference's deleted row does; only pending and approved ones expire.
+	now := s.now()
+	if c.Expired(now) {
+		return CLIPollResult{}, ErrChallengeExpired
+	}
+	if c.Status != ChallengePending && c.Status != ChallengeApproved {
+		return CLIPollResult{}, ErrChallengeNotFound
+	}
+	if s.settings.RateLimit.Enabled && s.settings.CLILoginPollInterval > 0 {
+		ok, err := s.store.RecordChallengePoll(ctx, code, now, s.settings.CLILoginPollInterval)
+		if errors.Is(err, ErrNotFound) {
+			return CLIPollResult{}, ErrChallengeNotFound
+		}
+		if err != nil {
+			return CLIPollResult{}, s.storeErr("poll CLI challenge", err)
+		}
+		if !ok {
+			return CLIPollResult{}, tooMany(s.settings.CLILoginPollInterval)
+		}
+	}
+	if c.Status == ChallengePending {
+		return CLIPollResult{Status: ChallengePending}, nil
+	}
+	if c.UserID == nil {
+		return CLIPollResult{}, ErrChallengeNotFound
+	}
+	approver, err := s.activeUser(ctx, *c.UserID)
+	if errors.Is(err, ErrUnauthorized) {
+		return CLIPollResult{}, ErrChallengeNotFound
+	}
+	if err != nil {
+		return CLIPollResult{}, err
+	}
+	redeemed, err := s.store.RedeemChallenge(ctx, code, h, now)
+	if errors.Is(err, ErrNotFound) {
+		return CLIPollResult{}, ErrChallengeNotFound
+	}
+	if err != nil {
+		return CLIPollResult{}, s.storeErr("poll CLI challenge", err)
+	}
+	token, err := s.mintAccess(approver, AudienceAuth, uuid.Nil)
+	if err != nil {
+		return CLIPollResult{}, err
+	}
+	s.log.InfoContext(ctx, "zndraw-auth: login", "user_id", approver.ID, "method", "cli", "challenge_id", redeemed.ID, "client_ip", meta.ClientIP)
+	s.afterHook(ctx, "OnCLILoginRedeemed", s.hooks.OnCLILoginRedeemed(ctx, redeemed, approver, meta))
+	return CLIPollResult{Status: ChallengeApproved, Token: token}, nil
+}
+
+// ApproveCLIChallenge approves a pending challenge for the principal
+// (CONTRACT §4.10): a missing or not-pending challenge is
+// ErrChallengeNotFound, an expired pending one ErrChallengeExpired. The
+// transition is one conditional write, so of concurrent approvals exactly
+// one wins. Impersonation tokens cannot approve (ErrForbidden).
+func (s *Service) ApproveCLIChallenge(ctx context.Context, p *Principal, code string, meta RequestMeta) error {
+	if p.Token.Impersonated() {
+		return ErrForbidden
+	}
+	now := s.now()
+	c, err := s.store.ApproveChallenge(ctx, code, p.User.ID, now)
+	if errors.Is(err, ErrNotFound) {
+		return s.classifyChallenge(ctx, code, now)
+	}
+	if err != nil {
+		return s.storeErr("approve CLI challenge", err)
+	}
+	s.log.InfoContext(ctx, "zndraw-auth: CLI login approved", "user_id", p.User.ID, "challenge_id", c.ID, "client_ip", meta.ClientIP)
+	s.afterHook(ctx, "OnCLILoginApproved", s.hooks.OnCLILoginApproved(ctx, c, p.User, meta))
+	return nil
+}
+
+// classifyChallenge explains why a pending challenge could not be approved.
+func (s *Service) classifyChallenge(ctx context.Context, code string, now time.Time) error {
+	c, err := s.store.GetChallenge(ctx, code)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return ErrChallengeNotFound
+	case err != nil:
+		return s.storeErr("approve CLI challenge", err)
+	case c.Status == ChallengePending && c.Expired(now):
+		return ErrChallengeExpired
+	default:
+		return ErrChallengeNotFound
+	}
+}
+
+// RejectCLIChallenge rejects a pending or approved (not yet redeemed)
+// challenge; the row is kept for audit. Anything else is
+// ErrChallengeNotFound.
+func (s *Service) RejectCLIChallenge(ctx context.Context, p *Principal, code string, meta RequestMeta) error {
+	c, err := s.store.RejectChallenge(ctx, code, s.now())
+	if errors.Is(err, ErrNotFound) {
+		return ErrChallengeNotFound
+	}
+	if err != nil {
+		return s.storeErr("reject CLI challenge", err)
+	}
+	s.log.InfoContext(ctx, "zndraw-auth: CLI login rejected", "user_id", p.User.ID, "challenge_id", c.ID)
+	s.afterHook(ctx, "OnCLILoginRejected", s.hooks.OnCLILoginRejected(ctx, c, p.User, meta))
+	return nil
+}
+
+func randomCode() string {
+	// Rejection sampling keeps every character uniform over the alphabet.
+	const limit = 256 - 256%len(CLICodeAlphabet)
+	out := make([]byte, 0, CLICodeLength)
+	var buf [16]byte
+	for len(out) < CLICodeLength {
+		_, _ = rand.Read(buf[:])
+		for _, b := range buf {
+			if int(b) < limit && len(out) < CLICodeLength {
+				out = append(out, CLICodeAlphabet[int(b)%len(CLICodeAlphabet)])
+			}
+		}
+	}
+	return string(out)
+}
+
+// randomSecret is secrets.token_urlsafe(32): 43 base64url characters.
+func randomSecret() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// hashSecret is the stored form of a challenge secret.
+func hashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+const purgeEvery = time.Minute
+
+// maybePurge runs Purge at most once a minute, on the request path of
+// challenge creation, so tables stay bounded without a timer.
+func (s *Service) maybePurge(ctx context.Context) {
+	now := s.now().Unix()
+	last := s.lastPurge.Load()
+	if now-last < int64(purgeEvery/time.Second) || !s.lastPurge.CompareAndSwap(last, now) {
+		return
+	}
+	if err := s.Purge(ctx); err != nil {
+		s.log.WarnContext(ctx, "zndraw-auth: purge failed", "error", err)
+	}
+}
+
+// Purge deletes what is no longer needed: challenges that expired more than
+// Settings.CLILoginRetention ago, revocations of tokens that have expired
+// (plus the leeway), and ended rate-limit windows. Call it from a timer in
+// long-running hosts; challenge creation also calls it once a minute.
+func (s *Service) Purge(ctx context.Context) error {
+	now := s.now()
+	_, err1 := s.store.PurgeChallenges(ctx, now.Add(-s.settings.CLILoginRetention))
+	_, err2 := s.store.PurgeRevocations(ctx, now.Add(-s.settings.JWTLeeway))
+	_, err3 := s.store.PurgeCounters(ctx, now)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return fmt.Errorf("zndraw-auth: purge: %w", err)
+	}
+	return nil
+}

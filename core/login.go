@@ -1,0 +1,119 @@
+package core
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+)
+
+// Authenticate checks an email and password (fastapi-users' authenticate):
+// case-insensitive lookup of the raw email, password verification, and a
+// rehash when the stored hash is bcrypt or uses other parameters. An unknown
+// email costs one password verification too, so the three failures (unknown
+// email, wrong password, inactive user) are indistinguishable in body and
+// time: all are ErrBadCredentials. An unreadable stored hash is logged and is
+// also ErrBadCredentials. RequireVerification adds ErrUserNotVerified.
+func (s *Service) Authenticate(ctx context.Context, email, password string, meta RequestMeta) (User, error) {
+	if err := s.limitLogin(ctx, email, meta); err != nil {
+		return User{}, err
+	}
+	u, err := s.store.GetUserByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		s.burnHash(ctx, password)
+		s.countLoginFailure(ctx, email)
+		return User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return User{}, s.storeErr("login", err)
+	}
+	ok, newHash, err := s.hasher.Verify(ctx, password, u.HashedPassword)
+	if err != nil {
+		if ctx.Err() != nil {
+			return User{}, ctx.Err()
+		}
+		s.log.ErrorContext(ctx, "zndraw-auth: stored password hash is unreadable", "user_id", u.ID, "error", err)
+		return User{}, ErrBadCredentials
+	}
+	if !ok {
+		s.countLoginFailure(ctx, email)
+		return User{}, ErrBadCredentials
+	}
+	if newHash != "" {
+		old := u.HashedPassword
+		updated, err := s.store.UpdateUser(ctx, u.ID, UserPatch{HashedPassword: &newHash, ExpectHashedPassword: &old})
+		if err != nil {
+			// A failed upgrade never fails the login (SECURITY PW-3).
+			s.log.WarnContext(ctx, "zndraw-auth: password hash upgrade failed", "user_id", u.ID, "error", err)
+		} else {
+			u = updated
+		}
+	}
+	if !u.IsActive {
+		return User{}, ErrBadCredentials
+	}
+	if s.settings.RequireVerification && !u.IsVerified {
+		return User{}, ErrUserNotVerified
+	}
+	return u, nil
+}
+
+// Login authenticates and mints an access token (the bearer login route):
+// claims sub, aud ["fastapi-users:auth"], iat, exp, jti and tv. It fires
+// OnAfterLogin.
+func (s *Service) Login(ctx context.Context, email, password string, meta RequestMeta) (string, User, error) {
+	u, err := s.Authenticate(ctx, email, password, meta)
+	if err != nil {
+		return "", User{}, err
+	}
+	token, err := s.mintAccess(u, []string{AudienceAuth}, uuid.Nil)
+	if err != nil {
+		return "", User{}, err
+	}
+	s.log.InfoContext(ctx, "zndraw-auth: login", "user_id", u.ID, "method", "password", "client_ip", meta.ClientIP)
+	s.afterHook(ctx, "OnAfterLogin", s.hooks.OnAfterLogin(ctx, u, meta))
+	return token, u, nil
+}
+
+// mintAccess mints an access token for u. aud is a list for login tokens and
+// a string for CLI and impersonation tokens, as in the reference.
+func (s *Service) mintAccess(u User, aud any, impersonatedBy uuid.UUID) (string, error) {
+	now := s.now()
+	version := u.TokenVersion
+	c := mintClaims{
+		Subject:   u.ID.String(),
+		Audience:  aud,
+		IssuedAt:  now.Unix(),
+		ExpiresAt: now.Add(s.settings.TokenLifetime).Unix(),
+		ID:        newJTI(),
+		Version:   &version,
+	}
+	if impersonatedBy != uuid.Nil {
+		c.ImpersonatedBy = impersonatedBy.String()
+	}
+	return s.access.sign(c)
+}
+
+// Logout revokes the principal's token (by jti, until it expires) for every
+// instance sharing the store, then fires OnAfterLogout.
+func (s *Service) Logout(ctx context.Context, p *Principal, meta RequestMeta) error {
+	if err := s.store.RevokeToken(ctx, p.Token.ID, p.Token.ExpiresAt); err != nil {
+		return s.storeErr("logout", err)
+	}
+	s.log.InfoContext(ctx, "zndraw-auth: logout", "user_id", p.User.ID)
+	s.afterHook(ctx, "OnAfterLogout", s.hooks.OnAfterLogout(ctx, p.User, meta))
+	return nil
+}
+
+// LogoutEverywhere invalidates every token of user minted so far (it bumps
+// the user's token version); tokens minted afterwards work.
+func (s *Service) LogoutEverywhere(ctx context.Context, user User) error {
+	if _, err := s.store.UpdateUser(ctx, user.ID, UserPatch{BumpTokenVersion: true}); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return ErrUserNotFound
+		}
+		return s.storeErr("logout everywhere", err)
+	}
+	s.log.InfoContext(ctx, "zndraw-auth: logout everywhere", "user_id", user.ID)
+	return nil
+}

@@ -1,0 +1,130 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Register creates a user from the public registration route (fastapi-users'
+// create with safe=True): the flags in in are ignored, so the user is active,
+// unverified, and a superuser only in dev mode (CONTRACT §4.4, §9.2). Order:
+// email validation, password policy (REGISTER_INVALID_PASSWORD), duplicate
+// check (REGISTER_USER_ALREADY_EXISTS, case-insensitive and race-free),
+// hashing, insert, then OnAfterRegister.
+func (s *Service) Register(ctx context.Context, in UserCreate, meta RequestMeta) (User, error) {
+	if err := s.limitIP(ctx, "register", meta.ClientIP, time.Hour, s.settings.RateLimit.RegisterPerIPPerHour); err != nil {
+		return User{}, err
+	}
+	return s.create(ctx, in, true, meta)
+}
+
+// CreateUser creates a user honouring the flags of in (fastapi-users'
+// create with safe=False), for host code such as seeding or admin tooling.
+// It fires OnAfterRegister like Register.
+func (s *Service) CreateUser(ctx context.Context, in UserCreate, meta RequestMeta) (User, error) {
+	return s.create(ctx, in, false, meta)
+}
+
+func (s *Service) create(ctx context.Context, in UserCreate, safe bool, meta RequestMeta) (User, error) {
+	email, err := normalizeEmail(in.Email)
+	if err != nil {
+		return User{}, err
+	}
+	if err := s.checkPassword(ctx, CodeRegisterInvalidPassword, in.Password, email); err != nil {
+		return User{}, err
+	}
+	if _, err := s.store.GetUserByEmail(ctx, email); err == nil {
+		return User{}, ErrUserAlreadyExists
+	} else if !errors.Is(err, ErrNotFound) {
+		return User{}, s.storeErr("register", err)
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return User{}, err
+	}
+	u := User{ID: uuid.New(), Email: email, HashedPassword: hash, IsActive: true}
+	if !safe {
+		u.IsActive = deref(in.IsActive, true)
+		u.IsSuperuser = deref(in.IsSuperuser, false)
+		u.IsVerified = deref(in.IsVerified, false)
+	}
+	if safe && s.IsDevMode() {
+		// zndraw-auth promotes in on_after_register; doing it in the insert
+		// gives the same 201 body without a second write.
+		u.IsSuperuser = true
+	}
+	created, err := s.store.CreateUser(ctx, u)
+	if errors.Is(err, ErrAlreadyExists) {
+		return User{}, ErrUserAlreadyExists
+	}
+	if err != nil {
+		return User{}, s.storeErr("register", err)
+	}
+	if u.IsSuperuser && safe {
+		s.log.InfoContext(ctx, "zndraw-auth: user registered, granted superuser (dev mode)", "user_id", created.ID)
+	} else {
+		s.log.InfoContext(ctx, "zndraw-auth: user registered", "user_id", created.ID)
+	}
+	s.afterHook(ctx, "OnAfterRegister", s.hooks.OnAfterRegister(ctx, created, meta))
+	return created, nil
+}
+
+func deref(p *bool, def bool) bool {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// EnsureDefaultAdmin creates or promotes the configured default admin
+// (CONTRACT §9.2); it is idempotent and meant to run at startup. In dev mode
+// it does nothing; with an email but no password it logs a warning and does
+// nothing. Unlike the reference it looks the admin up case-insensitively, so
+// it never creates a case-variant duplicate of a registered user. An existing
+// admin's password is never changed.
+func (s *Service) EnsureDefaultAdmin(ctx context.Context) error {
+	if s.IsDevMode() {
+		s.log.InfoContext(ctx, "zndraw-auth: dev mode, no default admin configured")
+		return nil
+	}
+	if s.settings.DefaultAdminPassword == "" {
+		s.log.WarnContext(ctx, "zndraw-auth: default admin email set but no password; no admin created")
+		return nil
+	}
+	email, err := normalizeEmail(s.settings.DefaultAdminEmail)
+	if err != nil {
+		return err
+	}
+	existing, err := s.store.GetUserByEmail(ctx, email)
+	switch {
+	case err == nil && existing.IsSuperuser:
+		return nil
+	case err == nil:
+		t := true
+		if _, err := s.store.UpdateUser(ctx, existing.ID, UserPatch{IsSuperuser: &t}); err != nil {
+			return s.storeErr("ensure default admin", err)
+		}
+		s.log.InfoContext(ctx, "zndraw-auth: default admin promoted to superuser", "user_id", existing.ID)
+		return nil
+	case !errors.Is(err, ErrNotFound):
+		return s.storeErr("ensure default admin", err)
+	}
+	hash, err := s.hasher.Hash(ctx, s.settings.DefaultAdminPassword)
+	if err != nil {
+		return err
+	}
+	u := User{ID: uuid.New(), Email: email, HashedPassword: hash, IsActive: true, IsSuperuser: true, IsVerified: true}
+	created, err := s.store.CreateUser(ctx, u)
+	if errors.Is(err, ErrAlreadyExists) {
+		// Another instance created it at the same moment.
+		return nil
+	}
+	if err != nil {
+		return s.storeErr("ensure default admin", err)
+	}
+	s.log.InfoContext(ctx, "zndraw-auth: default admin created", "user_id", created.ID)
+	return nil
+}

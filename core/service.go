@@ -1,0 +1,130 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Service is the UserManager: every operation of zndraw-auth, transport-free.
+// It is safe for concurrent use. Build it with New.
+type Service struct {
+	store    Store
+	settings Settings
+	hooks    Hooks
+	hasher   PasswordHasher
+	clock    Clock
+	log      *slog.Logger
+
+	access *tokenCodec
+	reset  *tokenCodec
+	verify *tokenCodec
+
+	dummyOnce sync.Once
+	dummyHash string
+
+	lastPurge atomic.Int64 // unix seconds of the last opportunistic purge
+}
+
+// Option configures New.
+type Option func(*Service)
+
+// WithHooks sets the lifecycle hooks (default: NopHooks). Combine several
+// sets with hooks.Compose.
+func WithHooks(h Hooks) Option { return func(s *Service) { s.hooks = h } }
+
+// WithHasher sets the password hasher (default: argon2id at the reference's
+// parameters). Tests pass cheap parameters here.
+func WithHasher(h PasswordHasher) Option { return func(s *Service) { s.hasher = h } }
+
+// WithClock sets the clock (default: SystemClock).
+func WithClock(c Clock) Option { return func(s *Service) { s.clock = c } }
+
+// WithLogger sets the logger for audit events, warnings and internal errors
+// (default: slog.Default()). Passwords, secrets and tokens are never logged.
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
+
+// New validates settings and returns a Service on store. In production mode
+// (settings.DefaultAdminEmail set) it refuses public default secrets and
+// secrets shorter than MinSecretBytes; in dev mode it logs a warning for each
+// instead.
+func New(store Store, settings Settings, opts ...Option) (*Service, error) {
+	if store == nil {
+		return nil, errors.New("zndraw-auth: New: nil store")
+	}
+	s := &Service{store: store, settings: settings, hooks: NopHooks{}, clock: SystemClock, log: slog.Default()}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.hasher == nil {
+		s.hasher = defaultHasher()
+	}
+	warnings, err := settings.Validate()
+	if err != nil {
+		return nil, fmt.Errorf("zndraw-auth: invalid settings: %w", err)
+	}
+	for _, w := range warnings {
+		s.log.Warn("zndraw-auth: " + w)
+	}
+	s.access = newTokenCodec(settings.SecretKey, AudienceAuth, settings.JWTLeeway, s.clock)
+	s.reset = newTokenCodec(settings.ResetPasswordTokenSecret, AudienceReset, settings.JWTLeeway, s.clock)
+	s.verify = newTokenCodec(settings.VerificationTokenSecret, AudienceVerify, settings.JWTLeeway, s.clock)
+	return s, nil
+}
+
+// Settings returns the settings the Service runs with.
+func (s *Service) Settings() Settings { return s.settings }
+
+// IsDevMode reports whether the Service runs in dev mode (no default admin).
+func (s *Service) IsDevMode() bool { return s.settings.IsDevMode() }
+
+// Store returns the store the Service runs on.
+func (s *Service) Store() Store { return s.store }
+
+// Clock returns the Service's clock.
+func (s *Service) Clock() Clock { return s.clock }
+
+func (s *Service) now() time.Time { return s.clock.Now().UTC() }
+
+// storeErr converts a store error the caller does not handle itself: an
+// outage becomes ErrServiceUnavailable (fail closed), anything else stays an
+// internal error.
+func (s *Service) storeErr(op string, err error) error {
+	if errors.Is(err, ErrUnavailable) {
+		return fmt.Errorf("%s: %w: %w", op, ErrServiceUnavailable, err)
+	}
+	return fmt.Errorf("zndraw-auth: %s: %w", op, err)
+}
+
+// afterHook runs an after-hook's result through the documented semantics:
+// its error is logged and never changes the outcome.
+func (s *Service) afterHook(ctx context.Context, name string, err error) {
+	if err != nil {
+		s.log.ErrorContext(ctx, "zndraw-auth: after-hook failed", "hook", name, "error", err)
+	}
+}
+
+// dummy returns a hash with the current parameters, computed once, that the
+// unknown-user paths verify against so they cost what a known user costs.
+func (s *Service) dummy(ctx context.Context) string {
+	s.dummyOnce.Do(func() {
+		// Not cancellable: a request cancelled at this moment must not
+		// leave every later unknown-email login without the equaliser.
+		h, err := s.hasher.Hash(context.WithoutCancel(ctx), "zndraw-auth timing equaliser")
+		if err == nil {
+			s.dummyHash = h
+		}
+	})
+	return s.dummyHash
+}
+
+// burnHash spends the time of one password verification.
+func (s *Service) burnHash(ctx context.Context, password string) {
+	if h := s.dummy(ctx); h != "" {
+		_, _, _ = s.hasher.Verify(ctx, password, h)
+	}
+}

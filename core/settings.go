@@ -1,0 +1,285 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The reference's public default secrets (CONTRACT §9.1). They are refused in
+// production mode.
+const (
+	DefaultSecretKey                = "CHANGE-ME-IN-PRODUCTION-SECRET!"
+	DefaultResetPasswordTokenSecret = "CHANGE-ME-RESET"
+	DefaultVerificationTokenSecret  = "CHANGE-ME-VERIFY"
+)
+
+// MinSecretBytes is the shortest secret accepted in production mode (HS256
+// needs a key of at least 256 bits, RFC 7518 §3.2).
+const MinSecretBytes = 32
+
+// MaxPasswordBytes is the longest password accepted (hashing a longer one
+// would let a client burn CPU; it is far above any real passphrase).
+const MaxPasswordBytes = 4096
+
+// MaxLeeway is the largest JWT clock-skew leeway Settings accepts.
+const MaxLeeway = 60 * time.Second
+
+// Settings configures a Service. The zero value is not useful: start from
+// DefaultSettings() or LoadSettingsFromEnv(). Durations are whole seconds in
+// the environment.
+type Settings struct {
+	// SecretKey signs access tokens (HS256). ZNDRAW_AUTH_SECRET_KEY.
+	SecretKey string
+	// TokenLifetime of access, CLI and impersonation tokens.
+	// ZNDRAW_AUTH_TOKEN_LIFETIME_SECONDS, default 3600. Must be > 0: tokens
+	// without exp are never minted.
+	TokenLifetime time.Duration
+	// ResetPasswordTokenSecret signs reset tokens.
+	// ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_SECRET.
+	ResetPasswordTokenSecret string
+	// ResetPasswordTokenLifetime, ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_LIFETIME_SECONDS, default 3600.
+	ResetPasswordTokenLifetime time.Duration
+	// VerificationTokenSecret signs verification tokens.
+	// ZNDRAW_AUTH_VERIFICATION_TOKEN_SECRET.
+	VerificationTokenSecret string
+	// VerificationTokenLifetime, ZNDRAW_AUTH_VERIFICATION_TOKEN_LIFETIME_SECONDS, default 3600.
+	VerificationTokenLifetime time.Duration
+	// DefaultAdminEmail turns on production mode and names the admin that
+	// EnsureDefaultAdmin creates or promotes. Empty means dev mode, where
+	// every self-registered user becomes a superuser.
+	// ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL.
+	DefaultAdminEmail string
+	// DefaultAdminPassword is the admin's initial password.
+	// ZNDRAW_AUTH_DEFAULT_ADMIN_PASSWORD.
+	DefaultAdminPassword string
+	// CLILoginLifetime of a CLI login challenge.
+	// ZNDRAW_AUTH_CLI_LOGIN_LIFETIME_SECONDS, default 300.
+	CLILoginLifetime time.Duration
+	// CLILoginPollInterval is the interval announced to CLI clients and the
+	// minimum time between two polls of one challenge; a faster poll gets
+	// 429 with Retry-After. ZNDRAW_AUTH_CLI_LOGIN_POLL_INTERVAL_SECONDS,
+	// default 1 (existing clients poll every 1–2 s).
+	CLILoginPollInterval time.Duration
+	// CLILoginRetention is how long an expired, redeemed or rejected
+	// challenge is kept (answering 410 or kept for audit) before it is
+	// purged. ZNDRAW_AUTH_CLI_LOGIN_RETENTION_SECONDS, default 86400; at
+	// least one hour.
+	CLILoginRetention time.Duration
+	// PasswordMinLength is the default policy's minimum length in
+	// characters. ZNDRAW_AUTH_PASSWORD_MIN_LENGTH, default 8.
+	PasswordMinLength int
+	// RequireVerification makes login answer LOGIN_USER_NOT_VERIFIED for
+	// unverified users (fastapi-users' requires_verification).
+	// ZNDRAW_AUTH_REQUIRE_VERIFICATION, default false as in zndraw-auth.
+	RequireVerification bool
+	// JWTLeeway is the clock skew tolerated on exp, nbf and iat.
+	// ZNDRAW_AUTH_JWT_LEEWAY_SECONDS, default 30, at most 60.
+	JWTLeeway time.Duration
+	// RateLimit configures the brute-force and abuse limits.
+	RateLimit RateLimitSettings
+}
+
+// RateLimitSettings are the abuse limits. Counters live in the Store, so
+// every instance sharing a store shares them.
+type RateLimitSettings struct {
+	// Enabled switches every limit on or off. ZNDRAW_AUTH_RATE_LIMIT_ENABLED,
+	// default true; false is meant for test deployments.
+	Enabled bool
+	// LoginFailuresPerAccountPerHour caps failed logins per account.
+	// ZNDRAW_AUTH_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR, default 100.
+	LoginFailuresPerAccountPerHour int
+	// LoginPerIPPerMinute caps login attempts per client IP.
+	// ZNDRAW_AUTH_RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE, default 60.
+	LoginPerIPPerMinute int
+	// RegisterPerIPPerHour caps registrations per client IP.
+	// ZNDRAW_AUTH_RATE_LIMIT_REGISTER_PER_IP_PER_HOUR, default 100.
+	RegisterPerIPPerHour int
+	// ForgotPasswordPerIPPerHour caps forgot-password and request-verify
+	// requests per client IP. ZNDRAW_AUTH_RATE_LIMIT_FORGOT_PASSWORD_PER_IP_PER_HOUR, default 30.
+	ForgotPasswordPerIPPerHour int
+	// CLILoginCreatePerIPPerHour caps challenge creation per client IP.
+	// ZNDRAW_AUTH_RATE_LIMIT_CLI_LOGIN_CREATE_PER_IP_PER_HOUR, default 120.
+	CLILoginCreatePerIPPerHour int
+}
+
+// DefaultSettings returns the reference's defaults (dev mode, public default
+// secrets) plus the kit's own.
+func DefaultSettings() Settings {
+	return Settings{
+		SecretKey:                  DefaultSecretKey,
+		TokenLifetime:              time.Hour,
+		ResetPasswordTokenSecret:   DefaultResetPasswordTokenSecret,
+		ResetPasswordTokenLifetime: time.Hour,
+		VerificationTokenSecret:    DefaultVerificationTokenSecret,
+		VerificationTokenLifetime:  time.Hour,
+		CLILoginLifetime:           300 * time.Second,
+		CLILoginPollInterval:       time.Second,
+		CLILoginRetention:          24 * time.Hour,
+		PasswordMinLength:          8,
+		JWTLeeway:                  30 * time.Second,
+		RateLimit: RateLimitSettings{
+			Enabled:                        true,
+			LoginFailuresPerAccountPerHour: 100,
+			LoginPerIPPerMinute:            60,
+			RegisterPerIPPerHour:           100,
+			ForgotPasswordPerIPPerHour:     30,
+			CLILoginCreatePerIPPerHour:     120,
+		},
+	}
+}
+
+// IsDevMode reports whether no default admin is configured (CONTRACT §9.2).
+func (s Settings) IsDevMode() bool { return s.DefaultAdminEmail == "" }
+
+// EnvPrefix prefixes every environment variable the kit reads.
+const EnvPrefix = "ZNDRAW_AUTH_"
+
+// LoadSettingsFromEnv returns DefaultSettings overridden by the ZNDRAW_AUTH_*
+// environment variables (names are matched case-insensitively, like
+// pydantic-settings). Unknown variables are ignored; a malformed value is an
+// error naming the variable. .env files and pyproject.toml are not read.
+func LoadSettingsFromEnv() (Settings, error) {
+	return loadSettings(os.Environ())
+}
+
+func loadSettings(environ []string) (Settings, error) {
+	env := make(map[string]string)
+	for _, kv := range environ {
+		k, v, ok := strings.Cut(kv, "=")
+		if ok && strings.HasPrefix(strings.ToUpper(k), EnvPrefix) {
+			env[strings.ToUpper(k)] = v
+		}
+	}
+	s := DefaultSettings()
+	var errs []error
+	str := func(name string, dst *string) {
+		if v, ok := env[EnvPrefix+name]; ok {
+			*dst = v
+		}
+	}
+	secs := func(name string, dst *time.Duration) {
+		if v, ok := env[EnvPrefix+name]; ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s%s: %q is not a whole number of seconds", EnvPrefix, name, v))
+				return
+			}
+			*dst = time.Duration(n) * time.Second
+		}
+	}
+	integer := func(name string, dst *int) {
+		if v, ok := env[EnvPrefix+name]; ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s%s: %q is not an integer", EnvPrefix, name, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	boolean := func(name string, dst *bool) {
+		if v, ok := env[EnvPrefix+name]; ok {
+			b, err := parseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s%s: %w", EnvPrefix, name, err))
+				return
+			}
+			*dst = b
+		}
+	}
+	str("SECRET_KEY", &s.SecretKey)
+	secs("TOKEN_LIFETIME_SECONDS", &s.TokenLifetime)
+	str("RESET_PASSWORD_TOKEN_SECRET", &s.ResetPasswordTokenSecret)
+	secs("RESET_PASSWORD_TOKEN_LIFETIME_SECONDS", &s.ResetPasswordTokenLifetime)
+	str("VERIFICATION_TOKEN_SECRET", &s.VerificationTokenSecret)
+	secs("VERIFICATION_TOKEN_LIFETIME_SECONDS", &s.VerificationTokenLifetime)
+	str("DEFAULT_ADMIN_EMAIL", &s.DefaultAdminEmail)
+	str("DEFAULT_ADMIN_PASSWORD", &s.DefaultAdminPassword)
+	secs("CLI_LOGIN_LIFETIME_SECONDS", &s.CLILoginLifetime)
+	secs("CLI_LOGIN_POLL_INTERVAL_SECONDS", &s.CLILoginPollInterval)
+	secs("CLI_LOGIN_RETENTION_SECONDS", &s.CLILoginRetention)
+	integer("PASSWORD_MIN_LENGTH", &s.PasswordMinLength)
+	boolean("REQUIRE_VERIFICATION", &s.RequireVerification)
+	secs("JWT_LEEWAY_SECONDS", &s.JWTLeeway)
+	boolean("RATE_LIMIT_ENABLED", &s.RateLimit.Enabled)
+	integer("RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR", &s.RateLimit.LoginFailuresPerAccountPerHour)
+	integer("RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE", &s.RateLimit.LoginPerIPPerMinute)
+	integer("RATE_LIMIT_REGISTER_PER_IP_PER_HOUR", &s.RateLimit.RegisterPerIPPerHour)
+	integer("RATE_LIMIT_FORGOT_PASSWORD_PER_IP_PER_HOUR", &s.RateLimit.ForgotPasswordPerIPPerHour)
+	integer("RATE_LIMIT_CLI_LOGIN_CREATE_PER_IP_PER_HOUR", &s.RateLimit.CLILoginCreatePerIPPerHour)
+	return s, errors.Join(errs...)
+}
+
+// parseBool accepts pydantic's spellings of booleans.
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "t", "yes", "y", "on":
+		return true, nil
+	case "0", "false", "f", "no", "n", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not a boolean", v)
+}
+
+// Validate checks s once, in New. It returns the problems that make the
+// settings unusable in any mode, and in production mode (an admin is
+// configured) also public default secrets and secrets shorter than
+// MinSecretBytes. Weak secrets in dev mode are returned as warnings.
+func (s Settings) Validate() (warnings []string, err error) {
+	var errs []error
+	if s.TokenLifetime <= 0 {
+		errs = append(errs, errors.New("token lifetime must be positive (tokens without exp are never minted)"))
+	}
+	if s.ResetPasswordTokenLifetime <= 0 || s.VerificationTokenLifetime <= 0 {
+		errs = append(errs, errors.New("reset and verification token lifetimes must be positive"))
+	}
+	if s.CLILoginLifetime <= 0 {
+		errs = append(errs, errors.New("CLI login lifetime must be positive"))
+	}
+	if s.CLILoginPollInterval < 0 {
+		errs = append(errs, errors.New("CLI login poll interval must not be negative"))
+	}
+	if s.CLILoginRetention < time.Hour {
+		errs = append(errs, errors.New("CLI login retention must be at least one hour (expired challenges keep answering 410 that long)"))
+	}
+	if s.PasswordMinLength < 1 {
+		errs = append(errs, errors.New("password minimum length must be at least 1"))
+	}
+	if s.JWTLeeway < 0 || s.JWTLeeway > MaxLeeway {
+		errs = append(errs, fmt.Errorf("JWT leeway must be between 0 and %s", MaxLeeway))
+	}
+	secrets := []struct{ name, value, public string }{
+		{"ZNDRAW_AUTH_SECRET_KEY", s.SecretKey, DefaultSecretKey},
+		{"ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_SECRET", s.ResetPasswordTokenSecret, DefaultResetPasswordTokenSecret},
+		{"ZNDRAW_AUTH_VERIFICATION_TOKEN_SECRET", s.VerificationTokenSecret, DefaultVerificationTokenSecret},
+	}
+	for _, sec := range secrets {
+		var problem string
+		switch {
+		case sec.value == "":
+			errs = append(errs, fmt.Errorf("%s is empty", sec.name))
+			continue
+		case sec.value == sec.public:
+			problem = fmt.Sprintf("%s is the public default %q", sec.name, sec.public)
+		case len(sec.value) < MinSecretBytes:
+			problem = fmt.Sprintf("%s is shorter than %d bytes", sec.name, MinSecretBytes)
+		default:
+			continue
+		}
+		if s.IsDevMode() {
+			warnings = append(warnings, problem+": acceptable in dev mode only")
+		} else {
+			errs = append(errs, errors.New(problem+": refused in production mode (set a random secret of at least 32 bytes)"))
+		}
+	}
+	if s.IsDevMode() {
+		warnings = append(warnings, "DEV MODE: no ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL is set, so every user who registers becomes a superuser")
+	} else if _, err := normalizeEmail(s.DefaultAdminEmail); err != nil {
+		errs = append(errs, fmt.Errorf("ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL: %w", err))
+	}
+	return warnings, errors.Join(errs...)
+}

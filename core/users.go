@@ -1,0 +1,113 @@
+package core
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+)
+
+// GetUser returns the user with id, or ErrUserNotFound.
+func (s *Service) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
+	u, err := s.store.GetUser(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return User{}, ErrUserNotFound
+	}
+	if err != nil {
+		return User{}, s.storeErr("get user", err)
+	}
+	return u, nil
+}
+
+// UpdateUser applies upd to user (fastapi-users' update + _update). In safe
+// mode (a user updating themselves) only Password and Email are honoured; in
+// superuser mode all five fields are. Fields are applied in the order
+// password, email, is_active, is_superuser, is_verified:
+//   - a password is checked by the policy (UPDATE_USER_INVALID_PASSWORD),
+//     hashed, and revokes every earlier token of the user;
+//   - an email that differs (case-sensitively) from the current one is
+//     normalised, must not belong to another user
+//     (UPDATE_USER_EMAIL_ALREADY_EXISTS; changing only the case of one's own
+//     address is allowed, unlike the reference), and resets is_verified
+//     unless is_verified is also set;
+//   - deactivating a user revokes every earlier token of theirs.
+//
+// Everything is written in one conditional write, then OnAfterUpdate fires
+// with upd as honoured.
+func (s *Service) UpdateUser(ctx context.Context, user User, upd UserUpdate, safe bool, meta RequestMeta) (User, error) {
+	if safe {
+		upd = UserUpdate{Password: upd.Password, Email: upd.Email}
+	}
+	var p UserPatch
+	if upd.Password != nil {
+		if err := s.checkPassword(ctx, CodeUpdateUserInvalidPassword, *upd.Password, user.Email); err != nil {
+			return User{}, err
+		}
+		hash, err := s.hasher.Hash(ctx, *upd.Password)
+		if err != nil {
+			return User{}, err
+		}
+		p.HashedPassword = &hash
+		p.BumpTokenVersion = true
+	}
+	if upd.Email != nil && *upd.Email != user.Email {
+		email, err := normalizeEmail(*upd.Email)
+		if err != nil {
+			return User{}, err
+		}
+		other, err := s.store.GetUserByEmail(ctx, email)
+		switch {
+		case err == nil && other.ID != user.ID:
+			return User{}, ErrUpdateEmailAlreadyTaken
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return User{}, s.storeErr("update user", err)
+		}
+		if email != user.Email {
+			f := false
+			p.Email = &email
+			p.IsVerified = &f
+		}
+	}
+	if upd.IsActive != nil {
+		p.IsActive = upd.IsActive
+		if !*upd.IsActive && user.IsActive {
+			p.BumpTokenVersion = true
+		}
+	}
+	if upd.IsSuperuser != nil {
+		p.IsSuperuser = upd.IsSuperuser
+	}
+	if upd.IsVerified != nil {
+		p.IsVerified = upd.IsVerified
+	}
+	updated, err := s.store.UpdateUser(ctx, user.ID, p)
+	switch {
+	case errors.Is(err, ErrAlreadyExists):
+		return User{}, ErrUpdateEmailAlreadyTaken
+	case errors.Is(err, ErrNotFound):
+		return User{}, ErrUserNotFound
+	case err != nil:
+		return User{}, s.storeErr("update user", err)
+	}
+	s.afterHook(ctx, "OnAfterUpdate", s.hooks.OnAfterUpdate(ctx, updated, upd, meta))
+	return updated, nil
+}
+
+// DeleteUser deletes user: OnBeforeDelete (which can veto), the delete, then
+// OnAfterDelete. The user's tokens stop working with the row. Challenges the
+// user approved are kept with their approver cleared.
+func (s *Service) DeleteUser(ctx context.Context, user User, meta RequestMeta) error {
+	if err := s.hooks.OnBeforeDelete(ctx, user, meta); err != nil {
+		return err
+	}
+	err := s.store.DeleteUser(ctx, user.ID)
+	if errors.Is(err, ErrNotFound) {
+		return ErrUserNotFound
+	}
+	if err != nil {
+		return s.storeErr("delete user", err)
+	}
+	s.log.InfoContext(ctx, "zndraw-auth: user deleted", "user_id", user.ID)
+	s.afterHook(ctx, "OnAfterDelete", s.hooks.OnAfterDelete(ctx, user, meta))
+	return nil
+}
