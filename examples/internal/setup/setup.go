@@ -1,0 +1,144 @@
+// Package setup holds what the example servers share: flags, settings from
+// the environment, the store chosen by -database-url, the -outbox
+// development hook, and graceful shutdown. It is example code: read it to
+// see how a host wires the kit, then copy what you need.
+package setup
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/zincware/zndraw-auth-go/core"
+	"github.com/zincware/zndraw-auth-go/hooks"
+	"github.com/zincware/zndraw-auth-go/httpapi"
+	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
+	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
+)
+
+// DefaultDatabaseURL is the SQLite file the example servers use by default.
+const DefaultDatabaseURL = "sqlite:///zndraw-auth.db"
+
+// Flags are the example servers' command-line flags.
+type Flags struct {
+	Addr        string
+	DatabaseURL string
+	Outbox      string
+}
+
+// ParseFlags parses -addr, -database-url and -outbox.
+func ParseFlags() Flags {
+	var f Flags
+	flag.StringVar(&f.Addr, "addr", "127.0.0.1:8000", "listen address")
+	flag.StringVar(&f.DatabaseURL, "database-url", DefaultDatabaseURL,
+		"sqlite:///relative/file.db, sqlite:////absolute/file.db, sqlite://:memory:, postgres://... or memory://")
+	flag.StringVar(&f.Outbox, "outbox", "", "development aid: append reset/verify tokens as JSON lines to this file")
+	flag.Parse()
+	return f
+}
+
+// App is a ready service with its route configuration.
+type App struct {
+	Service *core.Service
+	Config  httpapi.Config
+	Logger  *slog.Logger
+	close   func()
+}
+
+// Close releases the store.
+func (a *App) Close() { a.close() }
+
+// New opens the store, loads ZNDRAW_AUTH_* settings, builds the service with
+// the audit hooks (plus extra hooks, and the outbox when asked), migrates
+// and ensures the default admin.
+func New(ctx context.Context, f Flags, extra ...core.Hooks) (*App, error) {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	settings, err := core.LoadSettingsFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	proxies, err := httpapi.ParseTrustedProxies(os.Getenv("ZNDRAW_AUTH_TRUSTED_PROXIES"))
+	if err != nil {
+		return nil, fmt.Errorf("ZNDRAW_AUTH_TRUSTED_PROXIES: %w", err)
+	}
+	store, closeStore, err := OpenStore(ctx, f.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	hs := append([]core.Hooks{hooks.Audit(logger)}, extra...)
+	if f.Outbox != "" {
+		hs = append(hs, Outbox(f.Outbox))
+	}
+	svc, err := core.New(store, settings, core.WithHooks(hooks.Compose(hs...)), core.WithLogger(logger))
+	if err != nil {
+		closeStore()
+		return nil, err
+	}
+	if err := svc.EnsureDefaultAdmin(ctx); err != nil {
+		closeStore()
+		return nil, err
+	}
+	return &App{
+		Service: svc,
+		Config:  httpapi.Config{Service: svc, TrustedProxies: proxies, Logger: logger},
+		Logger:  logger,
+		close:   closeStore,
+	}, nil
+}
+
+// OpenStore returns the store for a database URL: memory:// selects the
+// in-memory store, anything else is opened with storage/bun and migrated.
+func OpenStore(ctx context.Context, url string) (core.Store, func(), error) {
+	if url == "memory://" || url == "memory" {
+		return memstore.New(), func() {}, nil
+	}
+	db, err := bunstore.Open(ctx, url)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := bunstore.Migrate(ctx, db); err != nil {
+		_ = db.Close()
+		return nil, nil, err
+	}
+	return bunstore.New(db), func() { _ = db.Close() }, nil
+}
+
+// Serve listens on addr, logs "listening on http://ADDR" when ready, runs
+// serve on the listener until SIGINT/SIGTERM, then calls shutdown.
+func Serve(addr string, logger *slog.Logger, serve func(net.Listener) error, shutdown func(context.Context) error) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stdout, "listening on http://%s\n", ln.Addr())
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := shutdown(sctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// Fatal prints err and exits 1.
+func Fatal(err error) {
+	fmt.Fprintln(os.Stderr, "error:", strings.TrimSpace(err.Error()))
+	os.Exit(1)
+}

@@ -1,0 +1,87 @@
+package httpapi
+
+import (
+	"net"
+	"net/netip"
+	"strings"
+
+	"github.com/zincware/zndraw-auth-go/core"
+)
+
+// ClientIP returns the client address of a request whose peer is remoteAddr
+// ("ip:port" or "ip"). X-Forwarded-For (xff) is honoured only when the peer
+// is a configured trusted proxy: then the client is the right-most address
+// in the header that is not itself a trusted proxy. A spoofed header from an
+// untrusted peer changes nothing (SECURITY ASVS 4.1.3, 15.3.4).
+func (a *API) ClientIP(remoteAddr, xff string) string {
+	peer := parseIP(remoteAddr)
+	if !peer.IsValid() {
+		return ""
+	}
+	if xff == "" || !a.trusted(peer) {
+		return peer.String()
+	}
+	parts := strings.Split(xff, ",")
+	for i := len(parts) - 1; i >= 0; i-- {
+		ip := parseIP(strings.TrimSpace(parts[i]))
+		if !ip.IsValid() {
+			break
+		}
+		if !a.trusted(ip) {
+			return ip.String()
+		}
+		peer = ip
+	}
+	return peer.String()
+}
+
+func (a *API) trusted(ip netip.Addr) bool {
+	for _, p := range a.proxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+func parseIP(s string) netip.Addr {
+	if host, _, err := net.SplitHostPort(s); err == nil {
+		s = host
+	}
+	ip, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ip.Unmap().WithZone("")
+}
+
+// Meta builds the core.RequestMeta of a request.
+func (a *API) Meta(r *Request) core.RequestMeta {
+	return core.RequestMeta{ClientIP: a.ClientIP(r.RemoteAddr, r.Header("X-Forwarded-For")), UserAgent: r.Header("User-Agent")}
+}
+
+// ParseTrustedProxies parses a comma-separated list of IPs and CIDR prefixes
+// (ZNDRAW_AUTH_TRUSTED_PROXIES).
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if strings.Contains(item, "/") {
+			p, err := netip.ParsePrefix(item)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
+	}
+	return out, nil
+}

@@ -1,0 +1,77 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"sort"
+	"strings"
+)
+
+// route is one method of an endpoint.
+type route struct {
+	method string
+	handle func(*Request) *Response
+}
+
+func post(h func(*Request) *Response) route   { return route{http.MethodPost, h} }
+func get(h func(*Request) *Response) route    { return route{http.MethodGet, h} }
+func patch(h func(*Request) *Response) route  { return route{http.MethodPatch, h} }
+func delete(h func(*Request) *Response) route { return route{http.MethodDelete, h} }
+
+// endpoint builds the Endpoint of path: method dispatch with a JSON 405,
+// the body limit (413), and a last-resort panic handler (a generic 500 and a
+// log line; the server keeps running).
+func (a *API) endpoint(path string, routes ...route) Endpoint {
+	methods := make([]string, len(routes))
+	for i, rt := range routes {
+		methods[i] = rt.method
+	}
+	handle := func(r *Request) (resp *Response) {
+		defer func() {
+			if v := recover(); v != nil {
+				a.log.ErrorContext(r.Context, "zndraw-auth: panic in handler", "path", path, "method", r.Method,
+					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				resp = internalError()
+			}
+		}()
+		for _, rt := range routes {
+			if rt.method == r.Method {
+				if r.BodyTooLarge {
+					return tooLarge()
+				}
+				return rt.handle(r)
+			}
+		}
+		return methodNotAllowed(methods)
+	}
+	return Endpoint{Path: path, Methods: methods, Handle: handle}
+}
+
+func (a *API) buildEndpoints() []Endpoint {
+	p, g := a.prefixes, a.groups
+	var eps []Endpoint
+	add := func(on bool, path string, routes ...route) {
+		if on {
+			eps = append(eps, a.endpoint(path, routes...))
+		}
+	}
+	add(g.JWT, p.JWT+"/login", post(a.login))
+	add(g.JWT, p.JWT+"/logout", post(a.logout))
+	add(g.Register, p.Register+"/register", post(a.register))
+	add(g.Reset, p.Reset+"/forgot-password", post(a.forgotPassword))
+	add(g.Reset, p.Reset+"/reset-password", post(a.resetPassword))
+	add(g.Verify, p.Verify+"/request-verify-token", post(a.requestVerify))
+	add(g.Verify, p.Verify+"/verify", post(a.verifyUser))
+	add(g.Users, p.Users+"/me", get(a.getMe), patch(a.patchMe))
+	add(g.Users, p.Users+"/{id}", get(a.getUser), patch(a.patchUser), delete(a.deleteUser))
+	add(g.CLILogin, p.CLILogin, post(a.cliCreate))
+	add(g.CLILogin, p.CLILogin+"/{code}", get(a.cliPoll), patch(a.cliApprove), delete(a.cliReject))
+	add(g.Admin, p.Admin+"/users/{user_id}/token", post(a.adminToken))
+	// Static segments before parameters, so routers that match in
+	// registration order (fiber) pick /users/me over /users/{id}.
+	sort.SliceStable(eps, func(i, j int) bool {
+		return !strings.Contains(eps[i].Path, "{") && strings.Contains(eps[j].Path, "{")
+	})
+	return eps
+}

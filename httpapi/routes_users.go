@@ -1,0 +1,112 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/zincware/zndraw-auth-go/core"
+)
+
+// getMe is GET /users/me.
+func (a *API) getMe(r *Request) *Response {
+	p, resp := a.auth(r, a.userAccess(false))
+	if resp != nil {
+		return resp
+	}
+	return jsonResponse(http.StatusOK, NewUserRead(p.User))
+}
+
+// userUpdate validates a UserUpdate body. A null password means "not set";
+// a null email or flag is a 422 (the reference answers 500).
+func userUpdate(b body) (core.UserUpdate, *Response) {
+	f := newFields(b, true)
+	u := core.UserUpdate{
+		Password:    f.str("password", false, true),
+		Email:       f.email("email", false),
+		IsActive:    f.boolean("is_active", false),
+		IsSuperuser: f.boolean("is_superuser", false),
+		IsVerified:  f.boolean("is_verified", false),
+	}
+	return u, f.result()
+}
+
+// patchMe is PATCH /users/me: malformed JSON (422), then auth (401), then
+// the body (422), then the update in safe mode.
+func (a *API) patchMe(r *Request) *Response {
+	b, resp := readBody(r)
+	if resp != nil {
+		return resp
+	}
+	p, resp := a.auth(r, a.userAccess(false))
+	if resp != nil {
+		return resp
+	}
+	upd, resp := userUpdate(b)
+	if resp != nil {
+		return resp
+	}
+	u, err := a.svc.UpdateUser(r.Context, p.User, upd, true, a.Meta(r))
+	if err != nil {
+		return a.errorResponse(r, err, usersNotFound)
+	}
+	return jsonResponse(http.StatusOK, NewUserRead(u))
+}
+
+// targetUser is the superuser check followed by get_user_or_404: a
+// non-UUID id is a 404 here, never a 422.
+func (a *API) targetUser(r *Request) (core.User, *Response) {
+	if _, resp := a.auth(r, a.userAccess(true)); resp != nil {
+		return core.User{}, resp
+	}
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		return core.User{}, notFound()
+	}
+	u, err := a.svc.GetUser(r.Context, id)
+	if err != nil {
+		return core.User{}, a.errorResponse(r, err, usersNotFound)
+	}
+	return u, nil
+}
+
+// getUser is GET /users/{id} (superuser).
+func (a *API) getUser(r *Request) *Response {
+	u, resp := a.targetUser(r)
+	if resp != nil {
+		return resp
+	}
+	return jsonResponse(http.StatusOK, NewUserRead(u))
+}
+
+// patchUser is PATCH /users/{id} (superuser, all fields honoured).
+func (a *API) patchUser(r *Request) *Response {
+	b, resp := readBody(r)
+	if resp != nil {
+		return resp
+	}
+	target, resp := a.targetUser(r)
+	if resp != nil {
+		return resp
+	}
+	upd, resp := userUpdate(b)
+	if resp != nil {
+		return resp
+	}
+	u, err := a.svc.UpdateUser(r.Context, target, upd, false, a.Meta(r))
+	if err != nil {
+		return a.errorResponse(r, err, usersNotFound)
+	}
+	return jsonResponse(http.StatusOK, NewUserRead(u))
+}
+
+// deleteUser is DELETE /users/{id} (superuser): 204.
+func (a *API) deleteUser(r *Request) *Response {
+	target, resp := a.targetUser(r)
+	if resp != nil {
+		return resp
+	}
+	if err := a.svc.DeleteUser(r.Context, target, a.Meta(r)); err != nil {
+		return a.errorResponse(r, err, usersNotFound)
+	}
+	return noContent()
+}

@@ -1,0 +1,272 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/zincware/zndraw-auth-go/core"
+)
+
+// ValidationError is one item of FastAPI's 422 body
+// {"detail":[{"type","loc","msg","input"[,"ctx"]}]}.
+type ValidationError struct {
+	Type  string          `json:"type"`
+	Loc   []any           `json:"loc"`
+	Msg   string          `json:"msg"`
+	Input json.RawMessage `json:"input"`
+	Ctx   any             `json:"ctx,omitempty"`
+}
+
+var jsonNull = json.RawMessage("null")
+
+func validationFailed(items []ValidationError) *Response {
+	return detail(http.StatusUnprocessableEntity, items)
+}
+
+// rawString encodes s as a JSON string (for the "input" of an item).
+func rawString(s string) json.RawMessage { return marshal(s) }
+
+func missing(loc ...any) ValidationError {
+	return ValidationError{Type: "missing", Loc: loc, Msg: "Field required", Input: jsonNull}
+}
+
+// body is a request body as FastAPI sees it before validation.
+type body struct {
+	// kind: none (empty body), json (parsed), raw (not a JSON content type).
+	kind int
+	raw  []byte
+	obj  map[string]json.RawMessage // set when the JSON is an object
+}
+
+const (
+	bodyNone = iota
+	bodyJSON
+	bodyRaw
+)
+
+// isJSONContentType reports whether FastAPI would parse the body as JSON:
+// no Content-Type, application/json or application/*+json.
+func isJSONContentType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+	}
+	main, sub, ok := strings.Cut(mt, "/")
+	return ok && main == "application" && (sub == "json" || strings.HasSuffix(sub, "+json"))
+}
+
+// readBody parses the request body the way FastAPI does before running any
+// dependency: malformed JSON is a 422 at once (before auth).
+func readBody(r *Request) (body, *Response) {
+	if len(r.Body) == 0 {
+		return body{kind: bodyNone}, nil
+	}
+	if !isJSONContentType(r.Header("Content-Type")) {
+		return body{kind: bodyRaw, raw: r.Body}, nil
+	}
+	if !utf8.Valid(r.Body) {
+		return body{}, detail(http.StatusBadRequest, "There was an error parsing the body")
+	}
+	var raw json.RawMessage
+	if err := json.Unmarshal(r.Body, &raw); err != nil {
+		return body{}, jsonInvalid(r.Body, err)
+	}
+	b := body{kind: bodyJSON, raw: raw}
+	if len(raw) > 0 && raw[0] == '{' {
+		if err := json.Unmarshal(raw, &b.obj); err != nil {
+			return body{}, jsonInvalid(r.Body, err)
+		}
+	}
+	return b, nil
+}
+
+// jsonInvalid is FastAPI's json_invalid item, with Python's json error
+// message and character position where they can be derived.
+func jsonInvalid(src []byte, err error) *Response {
+	pos, msg := 0, "Expecting value"
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off := int(se.Offset)
+		text := se.Error()
+		switch {
+		case strings.Contains(text, "unexpected end"):
+			pos = off
+		case off > 0:
+			pos = off - 1
+		}
+		switch {
+		case strings.Contains(text, "beginning of object key"):
+			msg = "Expecting property name enclosed in double quotes"
+		case strings.Contains(text, "after object key:value pair"), strings.Contains(text, "after array element"):
+			msg = "Expecting ',' delimiter"
+		case strings.Contains(text, "after object key"):
+			msg = "Expecting ':' delimiter"
+		case strings.Contains(text, "after top-level value"):
+			msg = "Extra data"
+		}
+	}
+	if pos > len(src) {
+		pos = len(src)
+	}
+	// Python reports a character offset, Go a byte offset.
+	pos = utf8.RuneCount(src[:pos])
+	return validationFailed([]ValidationError{{
+		Type: "json_invalid", Loc: []any{"body", pos}, Msg: "JSON decode error",
+		Input: json.RawMessage("{}"), Ctx: map[string]string{"error": msg},
+	}})
+}
+
+// fields validates the fields of a body, collecting every error like
+// pydantic. model selects how a whole-body problem is reported: a pydantic
+// model (register, user update) or embedded Body(...) fields (reset, verify).
+type fields struct {
+	b     body
+	model bool
+	errs  []ValidationError
+	// input of a "missing" item: the whole object for models, null for
+	// embedded fields.
+	missingInput json.RawMessage
+	ok           bool // the body is an object the fields can be read from
+}
+
+func newFields(b body, model bool) *fields {
+	f := &fields{b: b, model: model, missingInput: jsonNull}
+	switch {
+	case b.obj != nil:
+		f.ok = true
+		if model {
+			f.missingInput = json.RawMessage(b.raw)
+		}
+	case !model:
+		// Embedded fields of a body that is absent or not an object: each
+		// field is missing.
+	case b.kind == bodyNone || (b.kind == bodyJSON && string(b.raw) == "null"):
+		f.errs = append(f.errs, missing("body"))
+	case b.kind == bodyRaw:
+		f.errs = append(f.errs, ValidationError{Type: "model_attributes_type", Loc: []any{"body"},
+			Msg: "Input should be a valid dictionary or object to extract fields from", Input: rawString(string(b.raw))})
+	default:
+		f.errs = append(f.errs, ValidationError{Type: "model_attributes_type", Loc: []any{"body"},
+			Msg: "Input should be a valid dictionary or object to extract fields from", Input: json.RawMessage(b.raw)})
+	}
+	return f
+}
+
+// value returns a field's raw JSON and whether the key is present.
+func (f *fields) value(name string) (json.RawMessage, bool) {
+	if !f.ok {
+		return nil, false
+	}
+	v, ok := f.b.obj[name]
+	return v, ok
+}
+
+func (f *fields) fail(name, typ, msg string, input json.RawMessage, ctx any) {
+	f.errs = append(f.errs, ValidationError{Type: typ, Loc: []any{"body", name}, Msg: msg, Input: input, Ctx: ctx})
+}
+
+func (f *fields) required(name string) {
+	if f.model && !f.ok {
+		return // the whole body already failed
+	}
+	f.errs = append(f.errs, ValidationError{Type: "missing", Loc: []any{"body", name}, Msg: "Field required", Input: f.missingInput})
+}
+
+// str reads a string field. nullable lets null mean "not set". It returns
+// nil when the field is absent, null-and-nullable or invalid.
+func (f *fields) str(name string, required, nullable bool) *string {
+	v, ok := f.value(name)
+	if !ok {
+		if required {
+			f.required(name)
+		}
+		return nil
+	}
+	if string(v) == "null" && nullable {
+		return nil
+	}
+	var s string
+	if v[0] != '"' || json.Unmarshal(v, &s) != nil {
+		f.fail(name, "string_type", "Input should be a valid string", v, nil)
+		return nil
+	}
+	return &s
+}
+
+// email reads an EmailStr field and returns it normalised.
+func (f *fields) email(name string, required bool) *string {
+	s := f.str(name, required, false)
+	if s == nil {
+		return nil
+	}
+	n, err := core.NormalizeEmail(*s)
+	if err != nil {
+		var inv *core.InvalidEmailError
+		reason := err.Error()
+		if errors.As(err, &inv) {
+			reason = inv.Reason
+		}
+		f.fail(name, "value_error", "value is not a valid email address: "+reason, rawString(*s), map[string]string{"reason": reason})
+		return nil
+	}
+	return &n
+}
+
+// boolean reads a bool field in pydantic's lax mode (true/false, 0/1 and
+// the strings "true", "yes", "on", "1", ...). nullable lets null mean "not
+// set"; otherwise null is a 422 (the reference answers 500).
+func (f *fields) boolean(name string, nullable bool) *bool {
+	v, ok := f.value(name)
+	if !ok {
+		return nil
+	}
+	s := string(v)
+	switch s {
+	case "null":
+		if nullable {
+			return nil
+		}
+	case "true", "1", "1.0":
+		t := true
+		return &t
+	case "false", "0", "0.0":
+		t := false
+		return &t
+	}
+	if v[0] == '"' {
+		var str string
+		if json.Unmarshal(v, &str) == nil {
+			switch strings.ToLower(str) {
+			case "1", "on", "t", "true", "y", "yes":
+				t := true
+				return &t
+			case "0", "off", "f", "false", "n", "no":
+				t := false
+				return &t
+			}
+		}
+		f.fail(name, "bool_parsing", "Input should be a valid boolean, unable to interpret input", v, nil)
+		return nil
+	}
+	if v[0] == '-' || (v[0] >= '0' && v[0] <= '9') {
+		f.fail(name, "bool_parsing", "Input should be a valid boolean, unable to interpret input", v, nil)
+		return nil
+	}
+	f.fail(name, "bool_type", "Input should be a valid boolean", v, nil)
+	return nil
+}
+
+// result is the 422 response, or nil when every field was valid.
+func (f *fields) result() *Response {
+	if len(f.errs) == 0 {
+		return nil
+	}
+	return validationFailed(f.errs)
+}
