@@ -102,7 +102,8 @@ func jsonInvalid(src []byte, err error) *Response {
 			pos = off - 1
 		}
 		switch {
-		case strings.Contains(text, "beginning of object key"):
+		case strings.Contains(text, "beginning of object key"),
+			strings.Contains(text, "unexpected end") && strings.HasSuffix(strings.TrimSpace(string(src)), "{"):
 			msg = "Expecting property name enclosed in double quotes"
 		case strings.Contains(text, "after object key:value pair"), strings.Contains(text, "after array element"):
 			msg = "Expecting ',' delimiter"
