@@ -88,12 +88,12 @@ func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, met
 	}
 	// A rejected challenge answers 404 whatever its expiry, as the
 	// reference's deleted row does; only pending and approved ones expire.
+	if c.Status != ChallengePending && c.Status != ChallengeApproved {
+		return CLIPollResult{}, ErrChallengeNotFound
+	}
 	now := s.now()
 	if c.Expired(now) {
 		return CLIPollResult{}, ErrChallengeExpired
-	}
-	if c.Status != ChallengePending && c.Status != ChallengeApproved {
-		return CLIPollResult{}, ErrChallengeNotFound
 	}
 	if s.settings.RateLimit.Enabled && s.settings.CLILoginPollInterval > 0 {
 		ok, err := s.store.RecordChallengePoll(ctx, code, now, s.settings.CLILoginPollInterval)

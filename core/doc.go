@@ -1,0 +1,47 @@
+// Package core is the transport-free heart of zndraw-auth-go: the domain
+// types, the Service that implements every operation of zndraw-auth (the
+// fastapi-users UserManager plus zndraw's CLI login and admin token
+// minting), tokens, the password policy, settings, rate limits and typed
+// errors. It imports no HTTP framework and no database driver.
+//
+// # Layering
+//
+// An HTTP request travels
+//
+//	adapter (net/http, gin, fiber) → shared route table (httpapi) → core.Service → core.Store
+//
+// The adapters and the route table translate requests and map errors; the
+// business rules live here, once. The Service persists through the Store
+// interface (UserStore, ChallengeStore, RevocationStore, RateLimitStore),
+// implemented by storage/memory, storage/bun or your own store (prove it
+// with storage/storagetest). Everything the Service needs from outside is
+// injected with an Option: the Hooks (lifecycle callbacks, see package
+// hooks), the PasswordHasher (package core/password), the Clock and the
+// slog.Logger.
+//
+// # Errors
+//
+// Operations report contract errors as *Error values with a Code (compare
+// with errors.Is against ErrBadCredentials, ErrUnauthorized, and the other
+// Err* values); an invalid address is an *InvalidEmailError; a store
+// outage is ErrServiceUnavailable, so callers fail closed. Anything else is
+// an internal error.
+//
+// # Smallest use
+//
+// With memstore "github.com/zincware/zndraw-auth-go/storage/memory" (see
+// the package example for the complete program):
+//
+//	svc, err := core.New(memstore.New(), core.DefaultSettings())
+//	if err != nil { ... }
+//	_, err = svc.Register(ctx, core.UserCreate{Email: "king.arthur@camelot.bt", Password: "guinevere"}, core.RequestMeta{})
+//	token, _, err := svc.Login(ctx, "king.arthur@camelot.bt", "guinevere", core.RequestMeta{})
+//	p, err := svc.CurrentUser(ctx, token, core.AccessActive)
+//	fmt.Println(p.User.Email)
+//
+// DefaultSettings is dev mode: no default admin, public default secrets
+// (only a warning), and every user who registers becomes a superuser, as in
+// zndraw-auth. For production, set DefaultAdminEmail (and
+// DefaultAdminPassword) and random secrets of at least 32 bytes, usually
+// with LoadSettingsFromEnv, and call EnsureDefaultAdmin at startup.
+package core
