@@ -12,7 +12,8 @@ import "context"
 //     written. A non-nil error vetoes the operation: nothing is written, no
 //     later hook runs, and the error is returned (a ValidatePassword
 //     *InvalidPasswordError becomes the operation's *_INVALID_PASSWORD error;
-//     any other error is an internal error).
+//     an error wrapping a *Error, such as ErrForbidden, is answered with that
+//     error's status and detail; any other error is an internal error).
 //   - After-hooks (everything named OnAfter* and the event hooks) run after
 //     the write is committed, synchronously, in the request's goroutine. An
 //     error from an after-hook is logged and does not change the outcome of

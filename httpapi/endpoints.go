@@ -63,7 +63,9 @@ func (a *API) buildEndpoints() []Endpoint {
 	add(g.Reset, p.Reset+"/reset-password", post(a.resetPassword))
 	add(g.Verify, p.Verify+"/request-verify-token", post(a.requestVerify))
 	add(g.Verify, p.Verify+"/verify", post(a.verifyUser))
-	add(g.Users, p.Users+"/me", get(a.getMe), patch(a.patchMe))
+	// DELETE /users/me is not a route of its own: as in the reference it
+	// is DELETE /users/{id} with id "me" (401, 403, or 404 for a superuser).
+	add(g.Users, p.Users+"/me", get(a.getMe), patch(a.patchMe), delete(a.deleteMe))
 	add(g.Users, p.Users+"/{id}", get(a.getUser), patch(a.patchUser), delete(a.deleteUser))
 	add(g.CLILogin, p.CLILogin, post(a.cliCreate))
 	add(g.CLILogin, p.CLILogin+"/{code}", get(a.cliPoll), patch(a.cliApprove), delete(a.cliReject))

@@ -16,6 +16,12 @@ type cliCreated struct {
 	Interval   int64  `json:"interval"`
 }
 
+// cliApproved is the approve response: exactly {"status":"approved"}.
+type cliApproved struct {
+	Status string `json:"status"`
+}
+
+// cliStatus is the poll response; token is serialised even when null.
 type cliStatus struct {
 	Status string  `json:"status"`
 	Token  *string `json:"token"`
@@ -59,7 +65,7 @@ func (a *API) cliApprove(r *Request) *Response {
 	if err := a.svc.ApproveCLIChallenge(r.Context, p, r.PathValue("code"), a.Meta(r)); err != nil {
 		return a.errorResponse(r, err, usersNotFound)
 	}
-	return jsonResponse(http.StatusOK, cliStatus{Status: string(core.ChallengeApproved)})
+	return jsonResponse(http.StatusOK, cliApproved{Status: string(core.ChallengeApproved)})
 }
 
 // cliReject is DELETE /auth/cli-login/{code} (active user): 204.

@@ -99,6 +99,13 @@ func (a *API) patchUser(r *Request) *Response {
 	return jsonResponse(http.StatusOK, NewUserRead(u))
 }
 
+// deleteMe is DELETE /users/me, served by DELETE /users/{id} with id "me".
+func (a *API) deleteMe(r *Request) *Response {
+	me := *r
+	me.PathValue = func(string) string { return "me" }
+	return a.deleteUser(&me)
+}
+
 // deleteUser is DELETE /users/{id} (superuser): 204.
 func (a *API) deleteUser(r *Request) *Response {
 	target, resp := a.targetUser(r)

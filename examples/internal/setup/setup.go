@@ -60,52 +60,19 @@ func (a *App) Close() { a.close() }
 // the audit hooks (plus extra hooks, and the outbox when asked), migrates
 // and ensures the default admin.
 func New(ctx context.Context, f Flags, extra ...core.Hooks) (*App, error) {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	settings, err := core.LoadSettingsFromEnv()
-	if err != nil {
-		return nil, err
-	}
-	proxies, err := httpapi.ParseTrustedProxies(os.Getenv("ZNDRAW_AUTH_TRUSTED_PROXIES"))
-	if err != nil {
-		return nil, fmt.Errorf("ZNDRAW_AUTH_TRUSTED_PROXIES: %w", err)
-	}
-	store, closeStore, err := OpenStore(ctx, f.DatabaseURL)
-	if err != nil {
-		return nil, err
-	}
+	logger := NewLogger()
 	hs := append([]core.Hooks{hooks.Audit(logger)}, extra...)
-	if f.Outbox != "" {
-		hs = append(hs, Outbox(f.Outbox))
-	}
-	svc, err := core.New(store, settings, core.WithHooks(hooks.Compose(hs...)), core.WithLogger(logger))
-	if err != nil {
-		closeStore()
-		return nil, err
-	}
-	if err := svc.EnsureDefaultAdmin(ctx); err != nil {
-		closeStore()
-		return nil, err
-	}
-	return &App{
-		Service: svc,
-		Config:  httpapi.Config{Service: svc, TrustedProxies: proxies, Logger: logger},
-		Logger:  logger,
-		close:   closeStore,
-	}, nil
+	return NewWith(ctx, f, Options{Hooks: hooks.Compose(hs...), Logger: logger})
 }
 
 // OpenStore returns the store for a database URL: memory:// selects the
 // in-memory store, anything else is opened with storage/bun and migrated.
 func OpenStore(ctx context.Context, url string) (core.Store, func(), error) {
-	if url == "memory://" || url == "memory" {
+	if isMemoryURL(url) {
 		return memstore.New(), func() {}, nil
 	}
-	db, err := bunstore.Open(ctx, url)
+	db, err := OpenDB(ctx, url)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := bunstore.Migrate(ctx, db); err != nil {
-		_ = db.Close()
 		return nil, nil, err
 	}
 	return bunstore.New(db), func() { _ = db.Close() }, nil

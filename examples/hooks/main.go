@@ -1,0 +1,98 @@
+// Command hooks is a zndraw-auth server (net/http adapter) with lifecycle
+// hooks of the host application, combined with the kit's audit log by
+// hooks.Compose:
+//
+//   - OnAfterRegister sends a welcome message through an injected Sender
+//     (LogSender, which only logs, by default) and writes a row to the host's
+//     own welcome_log table, created through bun in the kit's database;
+//   - ValidatePassword adds a stricter policy: at least 12 characters and
+//     not containing the local part of the email. A rejected password is
+//     400 {"detail":{"code":"REGISTER_INVALID_PASSWORD","reason":"..."}};
+//   - OnBeforeDelete keeps the accounts listed in -protect: deleting one
+//     answers 403 {"detail":"Forbidden"}.
+//
+// The semantics the hooks rely on (documented on core.Hooks): before-hooks
+// (ValidatePassword, OnBeforeDelete) run before anything is written and veto
+// with an error; after-hooks (OnAfter*) run after the write is committed,
+// and their errors are logged, never returned: a failing mail server does
+// not undo or fail a registration. Composed after-hooks all run, even when
+// an earlier one fails.
+//
+// Run it with
+//
+//	go run ./examples/hooks [-addr 127.0.0.1:8000] [-database-url sqlite:///zndraw-auth.db] [-protect admin@example.com]
+//
+// Settings come from the ZNDRAW_AUTH_* environment variables (see the
+// README).
+package main
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
+	"github.com/zincware/zndraw-auth-go/core"
+	"github.com/zincware/zndraw-auth-go/examples/internal/setup"
+	"github.com/zincware/zndraw-auth-go/hooks"
+	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
+)
+
+func main() {
+	protect := flag.String("protect", "", "comma-separated emails of accounts that cannot be deleted")
+	flags := setup.ParseFlags()
+	ctx := context.Background()
+	db, err := setup.OpenDB(ctx, flags.DatabaseURL)
+	if err != nil {
+		setup.Fatal(err)
+	}
+	defer db.Close()
+	if err := createWelcomeLog(ctx, db); err != nil {
+		setup.Fatal(err)
+	}
+	logger := setup.NewLogger()
+	app, err := setup.NewWith(ctx, flags, setup.Options{
+		Store:  bunstore.New(db),
+		Hooks:  appHooks(logger, db, LogSender{Logger: logger}, strings.Split(*protect, ",")),
+		Logger: logger,
+	})
+	if err != nil {
+		setup.Fatal(err)
+	}
+	kit, err := nethttpauth.New(app.Config)
+	if err != nil {
+		setup.Fatal(err)
+	}
+	srv := &http.Server{Handler: newMux(kit), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	err = setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown)
+	if err != nil && err != http.ErrServerClosed {
+		setup.Fatal(err)
+	}
+}
+
+// appHooks is every hook set of the application, run in this order: the
+// audit log, the password policy, the welcome mail, the welcome_log row,
+// the delete protection. Before-hooks stop at the first veto; after-hooks
+// all run.
+func appHooks(logger *slog.Logger, db bun.IDB, sender Sender, protected []string) core.Hooks {
+	return hooks.Compose(
+		hooks.Audit(logger),
+		passwordPolicy(),
+		welcomeMail{sender: sender},
+		welcomeLogHook(db),
+		protectAccounts(protected),
+	)
+}
+
+// newMux mounts the kit's routes; unknown paths answer like the reference.
+func newMux(kit *nethttpauth.Kit) *http.ServeMux {
+	mux := http.NewServeMux()
+	kit.Mount(mux)
+	mux.Handle("/", nethttpauth.NotFoundHandler())
+	return mux
+}
