@@ -16,16 +16,18 @@ func (a *API) getMe(r *Request) *Response {
 	return jsonResponse(http.StatusOK, NewUserRead(p.User))
 }
 
-// userUpdate validates a UserUpdate body. A null password means "not set";
-// a null email or flag is a 422 (the reference answers 500).
-func userUpdate(b body) (core.UserUpdate, *Response) {
+// userUpdate validates a UserUpdate body. A null password means "not set".
+// A null email is a 422 (the reference answers 500); so is a null flag in
+// superuser mode, while in safe mode (/users/me), where the flags are
+// ignored anyway, null is accepted as in the reference.
+func userUpdate(b body, safe bool) (core.UserUpdate, *Response) {
 	f := newFields(b, true)
 	u := core.UserUpdate{
 		Password:    f.str("password", false, true),
 		Email:       f.email("email", false),
-		IsActive:    f.boolean("is_active", false),
-		IsSuperuser: f.boolean("is_superuser", false),
-		IsVerified:  f.boolean("is_verified", false),
+		IsActive:    f.boolean("is_active", safe),
+		IsSuperuser: f.boolean("is_superuser", safe),
+		IsVerified:  f.boolean("is_verified", safe),
 	}
 	return u, f.result()
 }
@@ -41,7 +43,7 @@ func (a *API) patchMe(r *Request) *Response {
 	if resp != nil {
 		return resp
 	}
-	upd, resp := userUpdate(b)
+	upd, resp := userUpdate(b, true)
 	if resp != nil {
 		return resp
 	}
@@ -88,7 +90,7 @@ func (a *API) patchUser(r *Request) *Response {
 	if resp != nil {
 		return resp
 	}
-	upd, resp := userUpdate(b)
+	upd, resp := userUpdate(b, false)
 	if resp != nil {
 		return resp
 	}

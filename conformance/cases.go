@@ -1,0 +1,27 @@
+package conformance
+
+import "slices"
+
+// cases lists every case in the order they run.
+func cases() []testCase {
+	return slices.Concat(
+		authRouterCases(),
+		registerCases(),
+		usersMeCases(),
+		usersIDCases(),
+		resetCases(),
+		verifyCases(),
+		routeCases(),
+		zndrawAuthCases(),
+		zndrawUsersCases(),
+		cliCases(),
+		adminCases(),
+		scopedCases(),
+		cliExtraCases(),
+		adminExtraCases(),
+		fixCases(),
+		cliFixCases(),
+		tokenCases(),
+		hostileCases(),
+	)
+}

@@ -1,0 +1,154 @@
+package conformance
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"strings"
+)
+
+// wantAccessClaims checks the claims every access token minted by the kit
+// carries: HS256, sub, the auth audience (a list for login tokens, a string
+// for CLI and admin tokens), integer iat and exp with exp after iat, and a
+// string jti. It returns the decoded token.
+func (c *caseT) wantAccessClaims(what, tok, sub string, audList bool) jwtParts {
+	c.Helper()
+	p := c.mustDecode(tok)
+	if p.header["alg"] != "HS256" {
+		c.Errorf("%s: header %v, want alg HS256", what, p.header)
+	}
+	if p.claims["sub"] != sub {
+		c.Errorf("%s: sub = %v, want %s", what, p.claims["sub"], sub)
+	}
+	aud := p.claims["aud"]
+	if audList {
+		if l, ok := aud.([]any); !ok || len(l) != 1 || l[0] != "fastapi-users:auth" {
+			c.Errorf("%s: aud = %#v, want [\"fastapi-users:auth\"]", what, aud)
+		}
+	} else if aud != "fastapi-users:auth" {
+		c.Errorf("%s: aud = %#v, want \"fastapi-users:auth\"", what, aud)
+	}
+	iat, ok1 := p.intClaim("iat")
+	exp, ok2 := p.intClaim("exp")
+	if !ok1 || !ok2 || exp <= iat {
+		c.Errorf("%s: iat %v, exp %v: want integers with exp > iat", what, p.claims["iat"], p.claims["exp"])
+	}
+	if jti, ok := p.claims["jti"].(string); !ok || jti == "" {
+		c.Errorf("%s: jti = %#v, want a non-empty string", what, p.claims["jti"])
+	}
+	if n := slices.Index(p.claimKeys, "sub"); n != 0 {
+		c.Errorf("%s: claims %v: sub must come first, as the reference emits it", what, p.claimKeys)
+	}
+	return p
+}
+
+// tokenCases check the tokens minted by the server and the tokens it
+// refuses (CONTRACT §5, rule 4).
+func tokenCases() []testCase {
+	return []testCase{
+		{id: "FIX16_login_token_claims", name: "a login token: HS256 with sub, aud [\"fastapi-users:auth\"], iat, exp, jti", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			p := c.wantAccessClaims("login token", u.Token, u.ID, true)
+			if _, ok := p.claims["impersonated_by"]; ok {
+				c.Errorf("a login token carries impersonated_by")
+			}
+			if other := c.mustDecode(c.loginToken(u.Email, u.Password)); other.claims["jti"] == p.claims["jti"] {
+				c.Errorf("two login tokens share the jti %v", p.claims["jti"])
+			}
+		}},
+		{id: "FIX17_cli_admin_token_claims", name: "CLI and admin tokens: aud \"fastapi-users:auth\" (a string), iat, exp, jti; admin tokens carry impersonated_by = the admin", fn: func(c *caseT) {
+			u := c.newUser("browser", kindU)
+			ch := c.createChallenge()
+			c.wantApproved(c.approve(ch.Code, u.Token))
+			if tok := c.redeemed(c.poll(ch)); tok != "" {
+				p := c.wantAccessClaims("CLI token", tok, u.ID, false)
+				if _, ok := p.claims["impersonated_by"]; ok {
+					c.Errorf("a CLI token carries impersonated_by")
+				}
+			}
+			tok := c.bearer(c.must(c.mint(u.ID, c.adminToken()), 200))
+			p := c.wantAccessClaims("admin token", tok, u.ID, false)
+			if p.claims["impersonated_by"] != c.adminID() {
+				c.Errorf("impersonated_by = %v, want the admin %s", p.claims["impersonated_by"], c.adminID())
+			}
+		}},
+		{id: "FIX18_token_tampering", name: "alg none, a changed payload, a truncated or extended token: 401", fn: func(c *caseT) {
+			u, other := c.newUser("u", kindU), c.newUser("other", kindU)
+			seg := strings.Split(u.Token, ".")
+			claims := c.mustDecode(u.Token).claims
+			claims["sub"] = other.ID
+			payload, _ := json.Marshal(claims)
+			swapped := seg[0] + "." + base64.RawURLEncoding.EncodeToString(payload) + "." + seg[2]
+			for name, tok := range map[string]string{
+				"alg none":          forge("none", nil, nil, claims),
+				"alg none, no dot":  strings.TrimSuffix(forge("none", nil, nil, claims), "."),
+				"payload swapped":   swapped,
+				"signature dropped": seg[0] + "." + seg[1] + ".",
+				"truncated":         u.Token[:len(u.Token)-2],
+				"extra segment":     u.Token + ".e30",
+				"lowercased":        strings.ToLower(u.Token),
+			} {
+				if r := c.get(c.p().me(), tok); r.Status != 401 {
+					c.Errorf("%s: %s: want 401", name, r)
+				}
+			}
+			c.wantMe(u.Token, u)
+		}},
+		{id: "FIX19_forged_tokens", name: "tokens signed with the real secret: accepted as the reference mints them, refused without exp, with another audience or algorithm, expired, future iat/nbf, bad sub or forged impersonated_by", needs: needSecret, fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			key := []byte(c.s.t.SecretKey)
+			now := c.serverNow(u.Token)
+			base := func() map[string]any {
+				return map[string]any{"sub": u.ID, "aud": "fastapi-users:auth", "iat": now - 5, "exp": now + 600}
+			}
+			with := func(k string, v any) map[string]any {
+				m := base()
+				if v == nil {
+					delete(m, k)
+				} else {
+					m[k] = v
+				}
+				return m
+			}
+			// Accepted: what the reference mints (login: aud list, no iat, no jti).
+			c.wantMe(forge("HS256", key, nil, map[string]any{"sub": u.ID, "aud": []string{"fastapi-users:auth"}, "exp": now + 600}), u)
+			c.wantMe(forge("HS256", key, nil, base()), u)
+			// A forged impersonation token is fenced like a real one, and its
+			// control without impersonated_by passes.
+			s := c.newUser("s", kindS)
+			sclaims := base()
+			sclaims["sub"] = s.ID
+			c.must(c.mint(u.ID, forge("HS256", key, nil, sclaims)), 200)
+			sclaims["impersonated_by"] = c.adminID()
+			c.want(c.mint(u.ID, forge("HS256", key, nil, sclaims)), 403)
+			for name, tok := range map[string]string{
+				"no exp":                            forge("HS256", key, nil, with("exp", nil)),
+				"expired":                           forge("HS256", key, nil, with("exp", now-3600)),
+				"exp 0":                             forge("HS256", key, nil, with("exp", 0)),
+				"exp a string":                      forge("HS256", key, nil, with("exp", "tomorrow")),
+				"no aud":                            forge("HS256", key, nil, with("aud", nil)),
+				"aud reset":                         forge("HS256", key, nil, with("aud", "fastapi-users:reset")),
+				"aud verify":                        forge("HS256", key, nil, with("aud", "fastapi-users:verify")),
+				"aud other list":                    forge("HS256", key, nil, with("aud", []string{"other"})),
+				"HS512":                             forge("HS512", key, nil, base()),
+				"iat in the future":                 forge("HS256", key, nil, with("iat", now+3600)),
+				"nbf in the future":                 forge("HS256", key, nil, with("nbf", now+3600)),
+				"sub a number":                      forge("HS256", key, nil, with("sub", 123)),
+				"sub not a uuid":                    forge("HS256", key, nil, with("sub", "foo")),
+				"sub unknown":                       forge("HS256", key, nil, with("sub", randomUUID())),
+				"no sub":                            forge("HS256", key, nil, with("sub", nil)),
+				"jti a number":                      forge("HS256", key, nil, with("jti", 7)),
+				"kid header":                        forge("HS256", key, map[string]any{"kid": "k1"}, base()),
+				"jku header":                        forge("HS256", key, map[string]any{"jku": "https://example.com/jwks"}, base()),
+				"impersonated_by a regular user":    forge("HS256", key, nil, with("impersonated_by", u.ID)),
+				"impersonated_by not a uuid":        forge("HS256", key, nil, with("impersonated_by", "admin")),
+				"impersonated_by an unknown user":   forge("HS256", key, nil, with("impersonated_by", randomUUID())),
+				"signed with the secret + a suffix": forge("HS256", append(append([]byte{}, key...), 'x'), nil, base()),
+			} {
+				if r := c.get(c.p().me(), tok); r.Status != 401 {
+					c.Errorf("%s: %s: want 401", name, r)
+				}
+			}
+		}},
+	}
+}

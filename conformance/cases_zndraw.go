@@ -1,0 +1,205 @@
+package conformance
+
+import (
+	"encoding/json"
+	"net/url"
+)
+
+// activeRoute checks that a current_active_user route serves tok as u: the
+// demo route GET /protected when the target has it, GET /users/me otherwise.
+func (c *caseT) activeRoute(tok string, u *user) {
+	c.Helper()
+	if !c.s.t.DemoRoutes {
+		c.wantMe(tok, u)
+		return
+	}
+	c.wantBody(c.get(demoActive, tok), 200, `{"message":`+quote("Hello "+u.Email+"!")+`}`)
+}
+
+// activeRoutePath is the current_active_user route used without a user.
+func (c *caseT) activeRoutePath() string {
+	if c.s.t.DemoRoutes {
+		return demoActive
+	}
+	return c.p().me()
+}
+
+// superuserRoutePath is a current_superuser route: the demo route, or GET
+// /users/{selfID} (the caller's own record).
+func (c *caseT) superuserRoutePath(selfID string) string {
+	if c.s.t.DemoRoutes {
+		return demoSuperuser
+	}
+	return c.p().user(selfID)
+}
+
+// zndrawAuthCases are CONTRACT §11.8 Z1–Z10 (test_auth.py).
+func zndrawAuthCases() []testCase {
+	return []testCase{
+		{id: "Z1_register", name: "POST /auth/register with the full UserCreate: 201 UserRead", fn: func(c *caseT) {
+			email := c.newEmail("test")
+			_, u := c.registerNew(map[string]any{"email": email, "password": "testpassword123", "is_active": true, "is_superuser": false, "is_verified": false})
+			if u.Email != email || u.ID == "" || !u.IsActive || u.IsSuperuser != (c.s.t.Mode == ModeDev) {
+				c.Errorf("register: got %+v", u)
+			}
+		}},
+		{id: "Z2_login_full_form", name: "POST /auth/jwt/login with grant_type, scope, client_id, client_secret: 200 bearer", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			r := c.form(c.p().login(), url.Values{"username": {u.Email}, "password": {u.Password}, "grant_type": {"password"}, "scope": {""}, "client_id": {""}, "client_secret": {""}})
+			c.wantMe(c.bearer(c.must(r, 200)), u)
+		}},
+		{id: "Z3_login_wrong_password", name: "login with a wrong password: 400", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			c.wantDetail(c.login(u.Email, "wrong-password"), 400, "LOGIN_BAD_CREDENTIALS")
+		}},
+		{id: "Z4_register_duplicate", name: "register a duplicate email: 400", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			c.wantDetail(c.register(u.Email, "testpassword123"), 400, "REGISTER_USER_ALREADY_EXISTS")
+		}},
+		{id: "Z5_active_route", name: "a current_active_user route: 200 with a token, 401 without", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			c.activeRoute(u.Token, u)
+			c.want(c.get(c.activeRoutePath(), ""), 401)
+		}},
+		{id: "Z6_superuser_route_regular_user", name: "a current_superuser route with a regular user's token: 403", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			c.want(c.get(c.superuserRoutePath(u.ID), u.Token), 403)
+			c.want(c.get(c.superuserRoutePath(u.ID), ""), 401)
+		}},
+		{id: "Z7_optional_route", name: "a current_optional_user route: 200 with the user, 200 null without a token", needs: needDemo, fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			c.wantOptional(u.Token, u)
+			c.wantOptional("", nil)
+		}},
+		{id: "Z9_default_admin", name: "the default admin logs in and passes a superuser route", needs: needProd, fn: func(c *caseT) {
+			tok := c.loginToken(c.s.t.AdminEmail, c.s.t.AdminPassword)
+			if me := c.me(tok); !me.IsSuperuser {
+				c.Errorf("the default admin is not a superuser: %+v", me)
+			}
+			c.want(c.get(c.superuserRoutePath(c.adminID()), tok), 200)
+		}},
+		{id: "Z10_dev_mode_register", name: "dev mode: register gives is_superuser true; login and the superuser route work", needs: needDev, fn: func(c *caseT) {
+			email, password := c.newEmail("dev"), newPassword()
+			_, u := c.registerNew(map[string]any{"email": email, "password": password})
+			if !u.IsSuperuser {
+				c.Errorf("dev mode: is_superuser false after register")
+			}
+			tok := c.loginToken(email, password)
+			c.want(c.get(c.superuserRoutePath(u.ID), tok), 200)
+		}},
+	}
+}
+
+// wantOptional checks GET /protected/optional with tok: {"user":u}, or
+// {"user":null} for a nil u.
+func (c *caseT) wantOptional(tok string, u *user) {
+	c.Helper()
+	r := c.get(demoOptional, tok)
+	if !c.want(r, 200) {
+		return
+	}
+	if u == nil {
+		c.wantBody(r, 200, `{"user":null}`)
+		return
+	}
+	var v map[string]json.RawMessage
+	if !c.wantKeys(r.String(), r.Body, "user") || !decodeInto(r.Body, &v) {
+		c.Errorf("%s: want {\"user\":<UserRead>}", r)
+		return
+	}
+	if got := c.userReadJSON(r.String(), v["user"]); got.ID != u.ID || got.Email != u.Email {
+		c.Errorf("%s: want the user %s", r, u.Email)
+	}
+}
+
+// zndrawUsersCases are CONTRACT §11.8 Z11–Z25 (test_users_router.py).
+func zndrawUsersCases() []testCase {
+	return []testCase{
+		{id: "Z11_get_me", name: "GET /users/me: 200, active, not superuser, not verified", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			me := c.me(u.Token)
+			if me.ID != u.ID || me.Email != u.Email || !me.IsActive || me.IsSuperuser || me.IsVerified {
+				c.Errorf("GET /users/me: %+v", me)
+			}
+		}},
+		{id: "Z12_get_me_no_token", name: "GET /users/me without a token: 401", fn: func(c *caseT) {
+			c.want(c.get(c.p().me(), ""), 401)
+		}},
+		{id: "Z13_get_me_admin", name: "GET /users/me as the default admin: the admin's email, superuser, active", needs: needProd, fn: func(c *caseT) {
+			me := c.me(c.adminToken())
+			if !sameEmail(me.Email, c.s.t.AdminEmail) || !me.IsSuperuser || !me.IsActive {
+				c.Errorf("GET /users/me as admin: %+v", me)
+			}
+		}},
+		{id: "Z14_change_password", name: "PATCH /users/me {password}: 200; the old password fails, the new one works", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			r := c.send("PATCH", c.p().me(), u.Token, map[string]any{"password": "newpassword123"})
+			if c.want(r, 200) {
+				if got := c.userRead(r); got.ID != u.ID || got.Email != u.Email {
+					c.Errorf("%s: want the same user", r)
+				}
+			}
+			c.want(c.login(u.Email, u.Password), 400)
+			c.loginToken(u.Email, "newpassword123")
+		}},
+		{id: "Z15_patch_me_superuser_ignored", name: "PATCH /users/me {is_superuser: true} by a regular user: 200, false", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			r := c.send("PATCH", c.p().me(), u.Token, map[string]any{"is_superuser": true})
+			if c.want(r, 200) && c.userRead(r).IsSuperuser {
+				c.Errorf("%s: a user promoted themselves", r)
+			}
+		}},
+		{id: "Z16_patch_me_no_token", name: "PATCH /users/me without a token: 401", fn: func(c *caseT) {
+			c.want(c.send("PATCH", c.p().me(), "", `{}`), 401)
+		}},
+		{id: "Z17_admin_get_user", name: "admin GET /users/{id}: 200 that user", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			r := c.get(c.p().user(u.ID), c.adminToken())
+			if c.want(r, 200) {
+				if got := c.userRead(r); got.ID != u.ID || got.Email != u.Email || got.IsSuperuser {
+					c.Errorf("%s: want %s", r, u.Email)
+				}
+			}
+		}},
+		{id: "Z18_user_get_other", name: "a regular user GET /users/{other}: 403", fn: func(c *caseT) {
+			u, other := c.newUser("u", kindU), c.newUser("other", kindU)
+			c.want(c.get(c.p().user(other.ID), u.Token), 403)
+		}},
+		{id: "Z19_admin_get_missing", name: "admin GET /users/{random}: 404", fn: func(c *caseT) {
+			c.wantDetail(c.get(c.p().user(randomUUID()), c.adminToken()), 404, "Not Found")
+		}},
+		{id: "Z20_admin_promote", name: "admin PATCH /users/{id} {is_superuser, is_active}: 200 superuser", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			if got := c.patchUser(u.ID, map[string]any{"is_superuser": true, "is_active": true}); !got.IsSuperuser || !got.IsActive {
+				c.Errorf("after promotion: %+v", got)
+			}
+		}},
+		{id: "Z21_user_patch_other", name: "a regular user PATCH /users/{other}: 403", fn: func(c *caseT) {
+			u, other := c.newUser("u", kindU), c.newUser("other", kindU)
+			c.want(c.send("PATCH", c.p().user(other.ID), u.Token, map[string]any{"is_superuser": true}), 403)
+			if c.userRead(c.get(c.p().user(other.ID), c.adminToken())).IsSuperuser {
+				c.Errorf("the forbidden PATCH promoted the user")
+			}
+		}},
+		{id: "Z22_admin_delete", name: "admin DELETE /users/{id}: 204, then GET 404", fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			c.wantBody(c.do(request{method: "DELETE", path: c.p().user(u.ID), token: c.adminToken()}), 204, "")
+			c.wantDetail(c.get(c.p().user(u.ID), c.adminToken()), 404, "Not Found")
+		}},
+		{id: "Z23_user_delete_other", name: "a regular user DELETE /users/{other}: 403", fn: func(c *caseT) {
+			u, other := c.newUser("u", kindU), c.newUser("other", kindU)
+			c.want(c.do(request{method: "DELETE", path: c.p().user(other.ID), token: u.Token}), 403)
+			c.want(c.get(c.p().user(other.ID), c.adminToken()), 200)
+		}},
+		{id: "Z24_admin_delete_missing", name: "admin DELETE /users/{random}: 404", fn: func(c *caseT) {
+			c.wantDetail(c.do(request{method: "DELETE", path: c.p().user(randomUUID()), token: c.adminToken()}), 404, "Not Found")
+		}},
+		{id: "Z25_dev_mode_me", name: "dev mode: GET /users/me after register and login: superuser, active", needs: needDev, fn: func(c *caseT) {
+			email, password := c.newEmail("dev"), newPassword()
+			c.registerNew(map[string]any{"email": email, "password": password})
+			if me := c.me(c.loginToken(email, password)); !me.IsSuperuser || !me.IsActive {
+				c.Errorf("dev mode: %+v", me)
+			}
+		}},
+	}
+}

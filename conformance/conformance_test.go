@@ -1,0 +1,240 @@
+package conformance_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+
+	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
+	"github.com/zincware/zndraw-auth-go/conformance"
+	"github.com/zincware/zndraw-auth-go/core"
+	"github.com/zincware/zndraw-auth-go/httpapi"
+	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
+)
+
+// server builds an in-process target on store (without the demo routes).
+func server(t *testing.T, mode conformance.Mode, store core.Store) conformance.Target {
+	t.Helper()
+	svc, _, _, target := conformance.NewTestService(t, mode, store)
+	kit, err := nethttpauth.New(httpapi.Config{Service: svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	kit.Mount(mux)
+	mux.Handle("/", nethttpauth.NotFoundHandler())
+	target.Handler = mux
+	target.DemoRoutes = false
+	return target
+}
+
+// results runs the cases matching filter and returns their results by id.
+func results(t *testing.T, target conformance.Target, filter string) map[string]conformance.Result {
+	t.Helper()
+	out := map[string]conformance.Result{}
+	conformance.RunAll(t.Context(), target, regexp.MustCompile(filter), func(r conformance.Result) { out[r.ID] = r })
+	return out
+}
+
+// rewrite wraps a handler so that f may change each answer before it is
+// sent.
+func rewrite(f func(r *http.Request, status *int, h http.Header, body *[]byte)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			status, body := rec.Code, rec.Body.Bytes()
+			h := rec.Header().Clone()
+			f(r, &status, h, &body)
+			for k, v := range h {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(status)
+			_, _ = w.Write(body)
+		})
+	}
+}
+
+// TestCasesDetectBrokenServers runs cases against a server broken in one
+// way: they pass against the kit and fail against the broken server.
+func TestCasesDetectBrokenServers(t *testing.T) {
+	tests := []struct {
+		name     string
+		mutate   func(http.Handler) http.Handler
+		filter   string
+		wantFail []string
+	}{
+		{
+			name: "logout does not revoke",
+			mutate: func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == "POST" && r.URL.Path == "/auth/jwt/logout" && r.Header.Get("Authorization") != "" {
+						w.WriteHeader(http.StatusNoContent)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			},
+			filter:   `^(FIX1|A10)_`,
+			wantFail: []string{"FIX1_logout_revokes"},
+		},
+		{
+			name: "no Content-Type",
+			mutate: rewrite(func(r *http.Request, status *int, h http.Header, _ *[]byte) {
+				if r.URL.Path == "/auth/jwt/login" && *status == 400 {
+					h.Del("Content-Type")
+				}
+			}),
+			filter:   `^A4_`,
+			wantFail: []string{"A4_login_unknown_user"},
+		},
+		{
+			name: "another 401 body",
+			mutate: rewrite(func(_ *http.Request, status *int, _ http.Header, body *[]byte) {
+				if *status == 401 {
+					*body = []byte(`{"detail":"Not authenticated"}`)
+				}
+			}),
+			filter:   `^(U1|Z12)_`,
+			wantFail: []string{"U1_get_me_no_token", "Z12_get_me_no_token"},
+		},
+		{
+			name: "token_type Bearer",
+			mutate: func(next http.Handler) http.Handler {
+				// Not for the admin's login, which the suite's setup checks.
+				inner := rewrite(func(_ *http.Request, _ *int, _ http.Header, body *[]byte) {
+					*body = bytes.Replace(*body, []byte(`"token_type":"bearer"`), []byte(`"token_type":"Bearer"`), 1)
+				})(next)
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					b, _ := io.ReadAll(r.Body)
+					r.Body = io.NopCloser(bytes.NewReader(b))
+					if bytes.Contains(b, []byte("admin%40example.com")) {
+						next.ServeHTTP(w, r)
+						return
+					}
+					inner.ServeHTTP(w, r)
+				})
+			},
+			filter:   `^T1_`,
+			wantFail: []string{"T1_bearer_wire_format"},
+		},
+		{
+			name: "duplicate registration is a 500",
+			mutate: rewrite(func(_ *http.Request, status *int, _ http.Header, body *[]byte) {
+				if bytes.Contains(*body, []byte("REGISTER_USER_ALREADY_EXISTS")) {
+					*status, *body = 500, []byte(`{"detail":"Internal Server Error"}`)
+				}
+			}),
+			filter:   `^(R6|FIX6)_`,
+			wantFail: []string{"R6_register_existing_email", "FIX6_register_race"},
+		},
+		{
+			name: "UserRead keys sorted",
+			mutate: rewrite(func(r *http.Request, _ *int, _ http.Header, body *[]byte) {
+				if r.URL.Path == "/users/me" {
+					*body = bytes.Replace(*body, []byte(`"is_superuser":false,"is_verified":false`), []byte(`"is_verified":false,"is_superuser":false`), 1)
+				}
+			}),
+			filter:   `^U3_`,
+			wantFail: []string{"U3_get_me_user"},
+		},
+		{
+			name: "403 becomes 200",
+			mutate: rewrite(func(_ *http.Request, status *int, _ http.Header, _ *[]byte) {
+				if *status == 403 {
+					*status = 200
+				}
+			}),
+			filter:   `^(U23|FIX4)_`,
+			wantFail: []string{"U23_get_user_as_user", "FIX4_impersonation_fence"},
+		},
+		{
+			name: "pending poll without token",
+			mutate: rewrite(func(_ *http.Request, _ *int, _ http.Header, body *[]byte) {
+				*body = bytes.Replace(*body, []byte(`,"token":null`), nil, 1)
+			}),
+			filter:   `^Z27_`,
+			wantFail: []string{"Z27_cli_poll_pending"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			target := server(t, conformance.ModeProduction, memstore.New())
+			for id, r := range results(t, target, tc.filter) {
+				if r.Status != conformance.StatusPassed {
+					t.Errorf("unbroken server: %s %s: %s", id, r.Status, r.Message)
+				}
+			}
+			target.Handler = tc.mutate(target.Handler)
+			got := results(t, target, tc.filter)
+			for _, id := range tc.wantFail {
+				if r, ok := got[id]; !ok || r.Status != conformance.StatusFailed {
+					t.Errorf("broken server: %s = %+v, want failed", id, r)
+				}
+			}
+		})
+	}
+}
+
+// TestRunAll runs every case in production mode and a few in dev mode
+// (where setup registers a root user and teardown deletes it); the full dev
+// run is the adapters' own test. NewTestService fails the test if a user is
+// left behind.
+func TestRunAll(t *testing.T) {
+	tests := []struct {
+		mode      conformance.Mode
+		filter    *regexp.Regexp
+		minPassed int
+		wantIDs   int // 0: every case
+	}{
+		{conformance.ModeProduction, nil, 170, 0},
+		{conformance.ModeDev, regexp.MustCompile(`^(A6|R8|Z10|Z13|FIX4)_`), 4, 5},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			var ids []string
+			passed, failed, skipped := conformance.RunAll(t.Context(), server(t, tc.mode, memstore.New()), tc.filter, func(r conformance.Result) {
+				ids = append(ids, r.ID)
+				if r.Status == conformance.StatusFailed {
+					t.Errorf("%s: %s", r.ID, r.Message)
+				}
+			})
+			if passed < tc.minPassed || passed+failed+skipped != len(ids) || (tc.wantIDs > 0 && len(ids) != tc.wantIDs) {
+				t.Fatalf("%d passed, %d failed, %d skipped: %v", passed, failed, skipped, ids)
+			}
+		})
+	}
+}
+
+// TestRunAllSetupFailure reports a target that is not what it claims to be.
+func TestRunAllSetupFailure(t *testing.T) {
+	tests := []struct {
+		name   string
+		target func(t *testing.T) conformance.Target
+	}{
+		{"incomplete target", func(*testing.T) conformance.Target { return conformance.Target{} }},
+		{"wrong admin password", func(t *testing.T) conformance.Target {
+			target := server(t, conformance.ModeProduction, memstore.New())
+			target.AdminPassword = "not-the-password"
+			return target
+		}},
+		{"dev server run as production", func(t *testing.T) conformance.Target {
+			target := server(t, conformance.ModeDev, memstore.New())
+			target.Mode = conformance.ModeProduction
+			target.AdminEmail, target.AdminPassword = conformance.TestAdminEmail, conformance.TestAdminPassword
+			return target
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []conformance.Result
+			passed, failed, skipped := conformance.RunAll(t.Context(), tc.target(t), nil, func(r conformance.Result) { got = append(got, r) })
+			if passed != 0 || failed != 1 || skipped != 0 || len(got) != 1 || got[0].ID != "setup" || got[0].Message == "" {
+				t.Errorf("got %d/%d/%d %+v, want one failed setup", passed, failed, skipped, got)
+			}
+		})
+	}
+}
