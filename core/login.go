@@ -15,7 +15,8 @@ import (
 // time: all are ErrBadCredentials. An unreadable stored hash is logged and is
 // also ErrBadCredentials. RequireVerification adds ErrUserNotVerified.
 func (s *Service) Authenticate(ctx context.Context, email, password string, meta RequestMeta) (User, error) {
-	if err := s.limitLogin(ctx, email, meta); err != nil {
+	refund, err := s.limitLogin(ctx, email, meta)
+	if err != nil {
 		return User{}, err
 	}
 	u, err := s.store.GetUserByEmail(ctx, email)
@@ -25,11 +26,13 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, meta
 		return User{}, ErrBadCredentials
 	}
 	if err != nil {
+		refund() // an outage is not a failed guess
 		return User{}, s.storeErr("login", err)
 	}
 	ok, newHash, err := s.hasher.Verify(ctx, password, u.HashedPassword)
 	if err != nil {
 		if ctx.Err() != nil {
+			refund()
 			return User{}, ctx.Err()
 		}
 		s.log.ErrorContext(ctx, "zndraw-auth: stored password hash is unreadable", "user_id", u.ID, "error", err)
@@ -39,6 +42,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, meta
 		s.countLoginFailure(ctx, email)
 		return User{}, ErrBadCredentials
 	}
+	refund()
 	if newHash != "" {
 		old := u.HashedPassword
 		updated, err := s.store.UpdateUser(ctx, u.ID, UserPatch{HashedPassword: &newHash, ExpectHashedPassword: &old})

@@ -50,34 +50,52 @@ func accountKey(email string) string {
 
 const loginFailureWindow = time.Hour
 
-// limitLogin applies the per-IP login limit and refuses an account whose
-// failed logins in the current hour reached the limit. The lockout is soft:
-// it ends with the window, so an attacker cannot lock an account for good.
-func (s *Service) limitLogin(ctx context.Context, email string, meta RequestMeta) error {
+// limitLogin applies the per-IP login limit and reserves an attempt for the
+// account before its password is checked: the attempt counter is
+// incremented atomically first, so concurrent guesses cannot all pass a
+// check that only later failures would close. Attempts that turn out not to
+// be failed guesses (a right password, an outage) are handed back with the
+// returned refund func. The lockout is soft: it ends with the hour window,
+// so an attacker cannot lock an account for good.
+func (s *Service) limitLogin(ctx context.Context, email string, meta RequestMeta) (refund func(), err error) {
+	refund = func() {}
 	rl := s.settings.RateLimit
 	if !rl.Enabled {
-		return nil
+		return refund, nil
 	}
 	if err := s.limitIP(ctx, "login", meta.ClientIP, time.Minute, rl.LoginPerIPPerMinute); err != nil {
-		return err
+		return refund, err
 	}
 	if rl.LoginFailuresPerAccountPerHour <= 0 {
-		return nil
+		return refund, nil
 	}
+	acct := accountKey(email)
 	now := s.now()
-	n, err := s.store.CounterValue(ctx, "login:fail:"+accountKey(email), loginFailureWindow, now)
+	tries, end, err := s.store.IncrementCounter(ctx, "login:try:"+acct, loginFailureWindow, now)
 	if err != nil {
-		return s.storeErr("rate limit", err)
+		return refund, s.storeErr("rate limit", err)
 	}
-	if n >= int64(rl.LoginFailuresPerAccountPerHour) {
-		end := now.Truncate(loginFailureWindow).Add(loginFailureWindow)
-		return tooMany(end.Sub(now))
+	refund = func() {
+		if _, _, err := s.store.IncrementCounter(ctx, "login:refund:"+acct, loginFailureWindow, now); err != nil {
+			s.log.WarnContext(ctx, "zndraw-auth: could not refund a login attempt", "error", err)
+		}
 	}
-	return nil
+	refunded, err := s.store.CounterValue(ctx, "login:refund:"+acct, loginFailureWindow, now)
+	if err != nil {
+		refund()
+		return func() {}, s.storeErr("rate limit", err)
+	}
+	if tries-refunded > int64(rl.LoginFailuresPerAccountPerHour) {
+		refund()
+		return func() {}, tooMany(end.Sub(now))
+	}
+	return refund, nil
 }
 
-// countLoginFailure records a failed login for the account. A failure to
-// record is logged, never reported to the client as something else.
+// countLoginFailure records a failed login for the account (the failures
+// themselves are limited through the attempts reserved by limitLogin). A
+// failure to record is logged, never reported to the client as something
+// else.
 func (s *Service) countLoginFailure(ctx context.Context, email string) {
 	if !s.settings.RateLimit.Enabled || s.settings.RateLimit.LoginFailuresPerAccountPerHour <= 0 {
 		return

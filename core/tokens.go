@@ -132,12 +132,29 @@ var errBadToken = errors.New("invalid token")
 // parse verifies signature, algorithm, headers, exp (required), nbf, iat and
 // audience, and returns the claims.
 func (c *tokenCodec) parse(token string) (*parsedClaims, string, error) {
+	if !compactJWS(token) {
+		return nil, "", errBadToken
+	}
 	var claims parsedClaims
 	t, err := c.parser.ParseWithClaims(token, &claims, c.keyFunc)
 	if err != nil || !t.Valid {
 		return nil, "", errBadToken
 	}
 	return &claims, signatureSegment(token), nil
+}
+
+// compactJWS reports whether token consists only of base64url characters
+// and dots. Go's base64 decoder skips CR and LF even in strict mode, so
+// without this check "a\nb" would verify like "ab" and a revoked jti-less
+// token (revoked by its signature) could come back with a line break.
+func compactJWS(token string) bool {
+	for i := 0; i < len(token); i++ {
+		c := token[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func signatureSegment(token string) string {
