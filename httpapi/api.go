@@ -77,6 +77,17 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Logger receives internal errors and panics (default slog.Default()).
 	Logger *slog.Logger
+	// ApprovalPage mounts the browser page where a signed-in user approves
+	// or denies a CLI login (approve_page.go). Without ApproveURL, the
+	// approve_url of a new challenge then points to it, code prefilled.
+	ApprovalPage bool
+	// ApprovalPagePath is the page's path; default CLILogin prefix +
+	// "/approve" (/auth/cli-login/approve).
+	ApprovalPagePath string
+	// Cookie turns on the cookie transport (cookie.go); nil: bearer only.
+	Cookie *CookieConfig
+	// OpenAPI serves the OpenAPI 3.1 document at OpenAPIPath (openapi.go).
+	OpenAPI bool
 }
 
 // API is the route table bound to a Service. It is safe for concurrent use.
@@ -89,6 +100,11 @@ type API struct {
 	proxies    []netip.Prefix
 	log        *slog.Logger
 	endpoints  []Endpoint
+	// The optional parts (extras.go).
+	cookie  *cookieTransport
+	page    *approvalPage
+	csrfKey []byte
+	openAPI []byte
 }
 
 // New builds the API.
@@ -124,6 +140,9 @@ func New(cfg Config) (*API, error) {
 	}
 	if a.log == nil {
 		a.log = slog.Default()
+	}
+	if err := a.configureExtras(cfg); err != nil {
+		return nil, err
 	}
 	a.endpoints = a.buildEndpoints()
 	return a, nil

@@ -32,9 +32,9 @@ func (a *API) Authenticate(ctx context.Context, authorization string, access cor
 	return p, nil
 }
 
-// auth is Authenticate for the kit's own routes.
+// auth is AuthenticateRequest for the kit's own routes.
 func (a *API) auth(r *Request, access core.Access) (*core.Principal, *Response) {
-	return a.Authenticate(r.Context, r.Header("Authorization"), access)
+	return a.AuthenticateRequest(r, access)
 }
 
 // userAccess is the access of the fastapi-users routers: active, plus

@@ -70,6 +70,7 @@ func (a *API) buildEndpoints() []Endpoint {
 	add(g.CLILogin, p.CLILogin, post(a.cliCreate))
 	add(g.CLILogin, p.CLILogin+"/{code}", get(a.cliPoll), patch(a.cliApprove), delete(a.cliReject))
 	add(g.Admin, p.Admin+"/users/{user_id}/token", post(a.adminToken))
+	eps = append(eps, a.extraEndpoints()...)
 	// Static segments before parameters, so routers that match in
 	// registration order (fiber) pick /users/me over /users/{id}.
 	sort.SliceStable(eps, func(i, j int) bool {
