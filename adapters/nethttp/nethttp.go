@@ -53,26 +53,32 @@ func (k *Kit) Mount(r Router) {
 	}
 }
 
+// newRequest translates r, without its body.
+func newRequest(r *http.Request) *httpapi.Request {
+	req := &httpapi.Request{
+		Context:    r.Context(),
+		Method:     r.Method,
+		PathValue:  r.PathValue,
+		Header:     r.Header.Get,
+		RemoteAddr: r.RemoteAddr,
+	}
+	var query url.Values
+	req.Query = func(name string) (string, bool) {
+		if query == nil {
+			query = r.URL.Query()
+		}
+		v, ok := query[name]
+		if !ok || len(v) == 0 {
+			return "", false
+		}
+		return v[0], true
+	}
+	return req
+}
+
 func (k *Kit) handler(ep httpapi.Endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req := &httpapi.Request{
-			Context:    r.Context(),
-			Method:     r.Method,
-			PathValue:  r.PathValue,
-			Header:     r.Header.Get,
-			RemoteAddr: r.RemoteAddr,
-		}
-		var query url.Values
-		req.Query = func(name string) (string, bool) {
-			if query == nil {
-				query = r.URL.Query()
-			}
-			v, ok := query[name]
-			if !ok || len(v) == 0 {
-				return "", false
-			}
-			return v[0], true
-		}
+		req := newRequest(r)
 		if r.Body != nil && r.Body != http.NoBody {
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, k.api.MaxBodyBytes()))
 			var tooBig *http.MaxBytesError
@@ -90,11 +96,12 @@ func (k *Kit) handler(ep httpapi.Endpoint) http.Handler {
 	})
 }
 
-// Write sends a shared-layer response.
+// Write sends a shared-layer response. Repeated header names (Set-Cookie)
+// are all sent.
 func Write(w http.ResponseWriter, resp *httpapi.Response) {
 	h := w.Header()
 	for _, hd := range resp.Headers {
-		h.Set(hd.Name, hd.Value)
+		h.Add(hd.Name, hd.Value)
 	}
 	w.WriteHeader(resp.Status)
 	if len(resp.Body) > 0 {
@@ -132,7 +139,9 @@ func (k *Kit) OptionalUser(next http.Handler) http.Handler {
 
 func (k *Kit) middleware(access core.Access, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, resp := k.api.Authenticate(r.Context(), r.Header.Get("Authorization"), access)
+		// The bearer token, or the cookie (with its CSRF check) when the
+		// cookie transport is on: host routes answer like the kit's own.
+		p, resp := k.api.AuthenticateRequest(newRequest(r), access)
 		if resp != nil {
 			Write(w, resp)
 			return

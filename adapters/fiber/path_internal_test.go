@@ -1,0 +1,18 @@
+package fiberauth
+
+import "testing"
+
+func TestFiberPath(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/auth/jwt/login", "/auth/jwt/login"},
+		{"/users/{id}", "/users/:id"},
+		{"/admin/users/{user_id}/token", "/admin/users/:user_id/token"},
+		{"/a/{x}/b/{y}", "/a/:x/b/:y"},
+		{"/broken/{x", "/broken/{x"},
+		{"", ""},
+	} {
+		if got := fiberPath(tc.in); got != tc.want {
+			t.Errorf("fiberPath(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
