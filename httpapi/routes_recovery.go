@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
+
+	"github.com/zincware/zndraw-auth-go/core"
 )
 
 var nullBody = []byte("null")
@@ -17,6 +20,17 @@ func embedded(r *Request) (*fields, *Response) {
 
 // forgotPassword is POST /forgot-password: 202 null whatever the address.
 func (a *API) forgotPassword(r *Request) *Response {
+	return a.emailAccepted(r, a.svc.ForgotPassword)
+}
+
+// requestVerify is POST /request-verify-token: 202 null whatever the address.
+func (a *API) requestVerify(r *Request) *Response {
+	return a.emailAccepted(r, a.svc.RequestVerify)
+}
+
+// emailAccepted serves the two routes whose body is an embedded email and
+// whose answer is 202 null for every valid address (no enumeration).
+func (a *API) emailAccepted(r *Request, start func(context.Context, string, core.RequestMeta) error) *Response {
 	f, resp := embedded(r)
 	if resp != nil {
 		return resp
@@ -25,7 +39,7 @@ func (a *API) forgotPassword(r *Request) *Response {
 	if resp := f.result(); resp != nil {
 		return resp
 	}
-	if err := a.svc.ForgotPassword(r.Context, *email, a.Meta(r)); err != nil {
+	if err := start(r.Context, *email, a.Meta(r)); err != nil {
 		return a.errorResponse(r, err, usersNotFound)
 	}
 	return rawJSON(http.StatusAccepted, nullBody)
@@ -46,22 +60,6 @@ func (a *API) resetPassword(r *Request) *Response {
 		return a.errorResponse(r, err, usersNotFound)
 	}
 	return rawJSON(http.StatusOK, nullBody)
-}
-
-// requestVerify is POST /request-verify-token: 202 null whatever the address.
-func (a *API) requestVerify(r *Request) *Response {
-	f, resp := embedded(r)
-	if resp != nil {
-		return resp
-	}
-	email := f.email("email", true)
-	if resp := f.result(); resp != nil {
-		return resp
-	}
-	if err := a.svc.RequestVerify(r.Context, *email, a.Meta(r)); err != nil {
-		return a.errorResponse(r, err, usersNotFound)
-	}
-	return rawJSON(http.StatusAccepted, nullBody)
 }
 
 // verifyUser is POST /verify: 200 with the verified user.
