@@ -3,12 +3,14 @@ package core
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 )
 
-// Principal is the authenticated caller: the user (read from the store on
-// this request) and the token it presented.
+// Principal is the authenticated caller: the user (read from the store, or
+// from the Service's cache of recent reads, see Settings.UserCacheTTL) and
+// the token it presented.
 type Principal struct {
 	User  User
 	Token TokenInfo
@@ -41,8 +43,14 @@ var (
 // a non-superuser on a superuser route, or an impersonation token there, is
 // ErrForbidden. With Optional those cases yield (nil, nil). A store outage is
 // ErrServiceUnavailable in every mode.
+//
+// A token verified before is not parsed again (its exp, nbf and iat are
+// still checked against the clock), and the user and revocation state may
+// come from a cache: changes made through this Service apply at once,
+// changes made elsewhere within Settings.UserCacheTTL. Superuser access
+// always reads the store.
 func (s *Service) CurrentUser(ctx context.Context, token string, a Access) (*Principal, error) {
-	p, err := s.resolve(ctx, token)
+	p, err := s.resolve(ctx, token, a.Superuser)
 	if err == nil {
 		switch {
 		case a.Superuser && (!p.User.IsSuperuser || p.Token.Impersonated()):
@@ -60,53 +68,35 @@ func (s *Service) CurrentUser(ctx context.Context, token string, a Access) (*Pri
 	return p, nil
 }
 
-// resolve verifies token and loads its active user.
-func (s *Service) resolve(ctx context.Context, token string) (*Principal, error) {
+// resolve verifies token and loads its active user. With mustRead (superuser
+// access) the revocation and user state are read from the store, never from
+// the cache.
+func (s *Service) resolve(ctx context.Context, token string, mustRead bool) (*Principal, error) {
 	if token == "" {
 		return nil, ErrUnauthorized
 	}
-	claims, sig, err := s.access.parse(token)
+	now := s.clock.Now()
+	t, err := s.verifyAccessToken(token, now)
 	if err != nil {
 		return nil, ErrUnauthorized
 	}
-	id, ok := parseSubject(claims.Subject)
-	if !ok {
-		return nil, ErrUnauthorized
-	}
-	info := TokenInfo{ID: claims.ID, ExpiresAt: claims.ExpiresAt.Time.UTC()}
-	if info.ID == "" {
-		info.ID = syntheticJTI(sig)
-	}
-	if claims.IssuedAt != nil {
-		info.IssuedAt = claims.IssuedAt.Time.UTC()
-	}
-	if claims.Version != nil {
-		info.Version = *claims.Version
-	}
-	if claims.ImpersonatedBy != nil {
-		admin, ok := parseSubject(*claims.ImpersonatedBy)
-		if !ok {
-			return nil, ErrUnauthorized
-		}
-		info.ImpersonatedBy = admin
-	}
-	revoked, err := s.store.IsTokenRevoked(ctx, info.ID)
+	revoked, err := s.isRevoked(ctx, t.info.ID, now, mustRead)
 	if err != nil {
 		return nil, s.storeErr("token check", err)
 	}
 	if revoked {
 		return nil, ErrUnauthorized
 	}
-	u, err := s.activeUser(ctx, id)
+	u, err := s.tokenUser(ctx, t.user, now, mustRead)
 	if err != nil {
 		return nil, err
 	}
-	if info.Version != u.TokenVersion {
+	if t.info.Version != u.TokenVersion {
 		return nil, ErrUnauthorized
 	}
-	if info.Impersonated() {
+	if t.info.Impersonated() {
 		// The token dies with the impersonating admin's powers.
-		admin, err := s.activeUser(ctx, info.ImpersonatedBy)
+		admin, err := s.tokenUser(ctx, t.info.ImpersonatedBy, now, mustRead)
 		if err != nil {
 			return nil, err
 		}
@@ -114,12 +104,24 @@ func (s *Service) resolve(ctx context.Context, token string) (*Principal, error)
 			return nil, ErrUnauthorized
 		}
 	}
-	return &Principal{User: u, Token: info}, nil
+	return &Principal{User: u, Token: t.info}, nil
 }
 
-// activeUser loads id; a missing or inactive user is ErrUnauthorized.
+// activeUser reads id from the store; a missing or inactive user is
+// ErrUnauthorized.
 func (s *Service) activeUser(ctx context.Context, id uuid.UUID) (User, error) {
-	u, err := s.store.GetUser(ctx, id)
+	return s.checkActive(s.store.GetUser(ctx, id))
+}
+
+// tokenUser is activeUser for a token check: the user may come from the
+// cache (see getUser).
+func (s *Service) tokenUser(ctx context.Context, id uuid.UUID, now time.Time, mustRead bool) (User, error) {
+	return s.checkActive(s.getUser(ctx, id, now, mustRead))
+}
+
+// checkActive maps the result of a user read for a token check: a missing
+// or inactive user is ErrUnauthorized, an outage ErrServiceUnavailable.
+func (s *Service) checkActive(u User, err error) (User, error) {
 	if errors.Is(err, ErrNotFound) {
 		return User{}, ErrUnauthorized
 	}

@@ -193,6 +193,9 @@ func TestCurrentUserUserState(t *testing.T) {
 		{"deactivated in the store directly", func(e *env, u core.User, _ string) {
 			_, err := e.mem.UpdateUser(e.ctx, u.ID, core.UserPatch{IsActive: ptr(false)})
 			require.NoError(t, err)
+			// A write that bypasses the Service is seen within the
+			// user cache's TTL (tokencache_test.go covers the bound).
+			e.clock.Advance(e.svc.Settings().UserCacheTTL)
 		}},
 		{"logged out", func(e *env, _ core.User, tok string) {
 			require.NoError(t, e.svc.Logout(e.ctx, e.principal(tok), core.RequestMeta{}))

@@ -13,7 +13,10 @@ import (
 // Service is the UserManager: every operation of zndraw-auth, transport-free.
 // It is safe for concurrent use. Build it with New.
 type Service struct {
+	// store is base wrapped so that the Service's writes update its
+	// caches (see tokencache.go); base is the host's store.
 	store    Store
+	base     Store
 	settings Settings
 	hooks    Hooks
 	hasher   PasswordHasher
@@ -23,6 +26,9 @@ type Service struct {
 	access *tokenCodec
 	reset  *tokenCodec
 	verify *tokenCodec
+
+	cache         *authCache
+	cacheCapacity int // 0: the default capacities
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -70,6 +76,9 @@ func New(store Store, settings Settings, opts ...Option) (*Service, error) {
 	for _, w := range warnings {
 		s.log.Warn("zndraw-auth: " + w)
 	}
+	s.cache = newAuthCache(settings.UserCacheTTL, s.cacheCapacity)
+	s.base = store
+	s.store = &invalidatingStore{Store: store, cache: s.cache}
 	s.access = newTokenCodec(settings.SecretKey, AudienceAuth, settings.JWTLeeway, s.clock)
 	s.reset = newTokenCodec(settings.ResetPasswordTokenSecret, AudienceReset, settings.JWTLeeway, s.clock)
 	s.verify = newTokenCodec(settings.VerificationTokenSecret, AudienceVerify, settings.JWTLeeway, s.clock)
@@ -82,8 +91,10 @@ func (s *Service) Settings() Settings { return s.settings }
 // IsDevMode reports whether the Service runs in dev mode (no default admin).
 func (s *Service) IsDevMode() bool { return s.settings.IsDevMode() }
 
-// Store returns the store the Service runs on.
-func (s *Service) Store() Store { return s.store }
+// Store returns the store the Service runs on. Writes made to it directly,
+// not through the Service, reach the Service's token checks within
+// Settings.UserCacheTTL, like writes by another instance.
+func (s *Service) Store() Store { return s.base }
 
 // Clock returns the Service's clock.
 func (s *Service) Clock() Clock { return s.clock }

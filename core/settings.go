@@ -28,6 +28,9 @@ const MaxPasswordBytes = 4096
 // MaxLeeway is the largest JWT clock-skew leeway Settings accepts.
 const MaxLeeway = 60 * time.Second
 
+// MaxUserCacheTTL is the largest UserCacheTTL Settings accepts.
+const MaxUserCacheTTL = 60 * time.Second
+
 // Settings configures a Service. The zero value is not useful: start from
 // DefaultSettings() or LoadSettingsFromEnv(). Durations are whole seconds in
 // the environment.
@@ -79,6 +82,18 @@ type Settings struct {
 	// JWTLeeway is the clock skew tolerated on exp, nbf and iat.
 	// ZNDRAW_AUTH_JWT_LEEWAY_SECONDS, default 30, at most 60.
 	JWTLeeway time.Duration
+	// UserCacheTTL is how long a token check may use a user's state (active,
+	// superuser, verified, token version) that it read from the store
+	// earlier, instead of reading it again. Changes made through this
+	// Service (update, delete, password reset, verification, logout
+	// everywhere) apply at once on it; changes made by another instance
+	// sharing the store, or written to the store directly, take effect
+	// within UserCacheTTL: that is the staleness bound across instances.
+	// Superuser access always reads the store, and so does the revocation
+	// check, so a logout anywhere applies everywhere at once.
+	// ZNDRAW_AUTH_USER_CACHE_SECONDS, default 1, at most 60; 0 reads the
+	// store on every request.
+	UserCacheTTL time.Duration
 	// RateLimit configures the brute-force and abuse limits.
 	RateLimit RateLimitSettings
 }
@@ -121,6 +136,7 @@ func DefaultSettings() Settings {
 		CLILoginRetention:          24 * time.Hour,
 		PasswordMinLength:          8,
 		JWTLeeway:                  30 * time.Second,
+		UserCacheTTL:               time.Second,
 		RateLimit: RateLimitSettings{
 			Enabled:                        true,
 			LoginFailuresPerAccountPerHour: 100,
@@ -205,6 +221,7 @@ func loadSettings(environ []string) (Settings, error) {
 	integer("PASSWORD_MIN_LENGTH", &s.PasswordMinLength)
 	boolean("REQUIRE_VERIFICATION", &s.RequireVerification)
 	secs("JWT_LEEWAY_SECONDS", &s.JWTLeeway)
+	secs("USER_CACHE_SECONDS", &s.UserCacheTTL)
 	boolean("RATE_LIMIT_ENABLED", &s.RateLimit.Enabled)
 	integer("RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR", &s.RateLimit.LoginFailuresPerAccountPerHour)
 	integer("RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE", &s.RateLimit.LoginPerIPPerMinute)
@@ -251,6 +268,9 @@ func (s Settings) Validate() (warnings []string, err error) {
 	}
 	if s.JWTLeeway < 0 || s.JWTLeeway > MaxLeeway {
 		errs = append(errs, fmt.Errorf("JWT leeway must be between 0 and %s", MaxLeeway))
+	}
+	if s.UserCacheTTL < 0 || s.UserCacheTTL > MaxUserCacheTTL {
+		errs = append(errs, fmt.Errorf("user cache TTL must be between 0 and %s", MaxUserCacheTTL))
 	}
 	secrets := []struct{ name, value, public string }{
 		{"ZNDRAW_AUTH_SECRET_KEY", s.SecretKey, DefaultSecretKey},

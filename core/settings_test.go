@@ -29,6 +29,7 @@ func TestDefaultSettings(t *testing.T) {
 		PasswordMinLength:          8,
 		RequireVerification:        false,
 		JWTLeeway:                  30 * time.Second,
+		UserCacheTTL:               time.Second,
 		RateLimit: core.RateLimitSettings{
 			Enabled:                        true,
 			LoginFailuresPerAccountPerHour: 100,
@@ -59,6 +60,7 @@ func TestLoadSettingsFromEnv(t *testing.T) {
 		"ZNDRAW_AUTH_PASSWORD_MIN_LENGTH":                            "12",
 		"ZNDRAW_AUTH_REQUIRE_VERIFICATION":                           "yes",
 		"ZNDRAW_AUTH_JWT_LEEWAY_SECONDS":                             "10",
+		"ZNDRAW_AUTH_USER_CACHE_SECONDS":                             "3",
 		"ZNDRAW_AUTH_RATE_LIMIT_ENABLED":                             "off",
 		"ZNDRAW_AUTH_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR": "11",
 		"ZNDRAW_AUTH_RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE":             "12",
@@ -87,6 +89,7 @@ func TestLoadSettingsFromEnv(t *testing.T) {
 		PasswordMinLength:          12,
 		RequireVerification:        true,
 		JWTLeeway:                  10 * time.Second,
+		UserCacheTTL:               3 * time.Second,
 		RateLimit: core.RateLimitSettings{
 			Enabled:                        false,
 			LoginFailuresPerAccountPerHour: 11,

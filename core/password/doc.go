@@ -25,5 +25,8 @@
 //
 // Every key derivation (Hash, Verify, DummyVerify) takes a slot of a
 // semaphore first, so at most a bounded number of 64 MiB derivations run at
-// once; waiting for a slot gives up with ctx.Err() when ctx ends.
+// once; waiting for a slot gives up with ctx.Err() when ctx ends. A
+// derivation of 8 MiB or more is followed, before its slot is released, by
+// a garbage collection, so that the next one reuses its memory: under a
+// flood of logins the process holds about one work area per slot.
 package password

@@ -128,6 +128,29 @@ func (h *Hasher) acquire(ctx context.Context) error {
 
 func (h *Hasher) release() { <-h.sem }
 
+// collectThreshold is the derivation memory, in KiB, from which a key
+// derivation is followed by a garbage collection (8 MiB).
+const collectThreshold = 8 << 10
+
+// collect runs the garbage collector after a derivation that used memKiB
+// of argon2 work memory, while the caller still holds its slot. That
+// memory (64 MiB at DefaultParams) is garbage the moment the derivation
+// returns, but the collector, paced by GOGC, lets the heap grow to twice
+// what was live at its last run before it collects again, and with
+// derivations in flight that is itself several work areas. Under a flood of
+// logins the idle work areas added up to a peak RSS above 400 MiB with two
+// slots, and every derivation faulted in fresh pages. Collecting before the
+// slot is released lets the next derivation reuse the freed pages: the heap
+// stays at about one work area per slot (peak RSS about 160 MiB in the load
+// harness), and a derivation took some 150 ms of CPU instead of 270 ms
+// (BENCHMARKS.md). The collection itself costs a few milliseconds, most of
+// them concurrent, with the kit's small heap.
+func collect(memKiB uint32) {
+	if memKiB >= collectThreshold {
+		runtime.GC()
+	}
+}
+
 // Hash returns a new argon2id PHC string of password with h's Params and a
 // random salt. Its only error is ctx's, when ctx ends while Hash waits for a
 // slot.
@@ -136,6 +159,7 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 		return "", err
 	}
 	defer h.release()
+	defer collect(h.params.Memory)
 	return h.hash(password), nil
 }
 
@@ -175,6 +199,7 @@ func (h *Hasher) verifyArgon2(ctx context.Context, password, hash string) (bool,
 		return false, "", err
 	}
 	defer h.release()
+	defer collect(max(stored.memory, h.params.Memory))
 	if subtle.ConstantTimeCompare(stored.derive(password), stored.key) != 1 {
 		return false, "", nil
 	}
@@ -199,6 +224,7 @@ func (h *Hasher) verifyBcrypt(ctx context.Context, password, hash string) (bool,
 	if !ok || err != nil {
 		return false, "", err
 	}
+	defer collect(h.params.Memory) // after the upgrade's derivation, before the release
 	return true, h.hash(password), nil
 }
 
@@ -213,6 +239,7 @@ func (h *Hasher) DummyVerify(ctx context.Context, password string) error {
 		return err
 	}
 	defer h.release()
+	defer collect(h.params.Memory)
 	p := h.params
 	key := argon2.IDKey([]byte(password), h.dummySalt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	subtle.ConstantTimeCompare(key, h.dummyKey)

@@ -1,0 +1,118 @@
+// Command loadtest is the kit's load harness. It starts, for each adapter
+// and store, a server in a child process on a loopback port, drives GET
+// /protected (the adapter's RequireUser in front of a trivial handler) and
+// GET /unprotected (the same handler alone) with keep-alive clients, floods
+// the login route with concurrent logins at the real argon2id parameters,
+// and prints one table: throughput of both routes and their ratio,
+// latencies, logins per second against raw argon2id derivations per second
+// on the same machine, and the server's peak RSS.
+//
+//	go run ./bench/cmd/loadtest              # everything, under 5 minutes
+//	go run ./bench/cmd/loadtest -scale       # the PostgreSQL scale run
+//
+// PostgreSQL rows run when ZNDRAW_AUTH_TEST_POSTGRES_DSN is set. Traffic
+// goes to 127.0.0.1 only, and every loop is bounded in count or time.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/zincware/zndraw-auth-go/bench"
+)
+
+func main() {
+	var (
+		serve    = flag.Bool("serve", false, "internal: run as the server child")
+		adapter  = flag.String("adapter", "", "internal: the child's adapter")
+		store    = flag.String("store", "", "internal: the child's store")
+		dir      = flag.String("dir", "", "directory for SQLite files (default: a temporary one)")
+		adapters = flag.String("adapters", "", "comma-separated adapters (default: all of "+adapterNames()+")")
+		stores   = flag.String("stores", "", "comma-separated stores (default: memory,sqlite-file, and postgres when "+bench.PostgresDSNEnv+" is set)")
+		conns    = flag.Int("conns", 32, "concurrent keep-alive clients per route")
+		duration = flag.Duration("duration", 3*time.Second, "load time per route (split into two alternating rounds)")
+		logins   = flag.Int("logins", 256, "logins per flood (all concurrent, up to -login-concurrency)")
+		loginC   = flag.Int("login-concurrency", 256, "concurrent logins")
+		loginOn  = flag.String("login-stores", "memory", "stores whose rows get a login flood (comma-separated, or none)")
+		micro    = flag.Int("micro-rounds", 3, "rounds of the in-process token-check benchmarks (0: skip)")
+		pairs    = flag.Int("login-pairs", 7, "alternating Service.Login / raw argon2id pairs in process (0: skip)")
+		scale    = flag.Bool("scale", false, "run the PostgreSQL scale run instead")
+		scaleU   = flag.Int("scale-users", 1_000_000, "users in the large scale configuration")
+		scaleR   = flag.Int("scale-revoked", 1_000_000, "revoked tokens in the large scale configuration")
+		scaleN   = flag.Int("scale-checks", 20000, "token checks per measurement in the scale run")
+	)
+	flag.Parse()
+	cleanup := func() {}
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "zndraw-auth-loadtest-")
+		if err != nil {
+			fatal(err)
+		}
+		cleanup = func() { _ = os.RemoveAll(d) }
+		*dir = d
+	}
+	var err error
+	switch {
+	case *serve:
+		err = serveChild(*adapter, *store, *dir)
+	case *scale:
+		err = scaleRun(scaleConfig{bigUsers: *scaleU, bigRevoked: *scaleR, checks: *scaleN, dir: *dir})
+	default:
+		err = run(runConfig{
+			adapters:    split(*adapters, adapterNames()),
+			stores:      split(*stores, defaultStores()),
+			loginStores: split(*loginOn, "memory"),
+			conns:       *conns,
+			duration:    *duration,
+			logins:      *logins,
+			loginConc:   *loginC,
+			microRounds: *micro,
+			loginPairs:  *pairs,
+			dir:         *dir,
+		})
+	}
+	cleanup()
+	if err != nil {
+		fatal(err)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "loadtest:", err)
+	os.Exit(1)
+}
+
+func adapterNames() string {
+	var names []string
+	for _, a := range bench.Adapters {
+		names = append(names, a.Name)
+	}
+	return strings.Join(names, ",")
+}
+
+func defaultStores() string {
+	s := "memory,sqlite-file"
+	if os.Getenv(bench.PostgresDSNEnv) != "" {
+		s += ",postgres"
+	}
+	return s
+}
+
+func split(list, def string) []string {
+	if list == "" {
+		list = def
+	}
+	if list == "none" {
+		return nil
+	}
+	var out []string
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,72 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/zincware/zndraw-auth-go/core"
+	"github.com/zincware/zndraw-auth-go/core/password"
+)
+
+// The credentials of the fixture's user.
+const (
+	UserEmail    = "bench@example.com"
+	UserPassword = "correct horse battery staple"
+)
+
+// Settings are the settings the measurements run with: production mode
+// (an admin email, so no dev-mode warnings; EnsureDefaultAdmin is not
+// called), strong random secrets, and the rate limits off: the per-IP login
+// limit (60 a minute) would answer 429 to a login flood from one loopback
+// address. Everything else is core.DefaultSettings().
+func Settings() core.Settings {
+	s := core.DefaultSettings()
+	s.SecretKey = "bench-secret-" + randomHex(24)
+	s.ResetPasswordTokenSecret = "bench-reset-" + randomHex(24)
+	s.VerificationTokenSecret = "bench-verify-" + randomHex(24)
+	s.DefaultAdminEmail = "admin@example.com"
+	s.RateLimit.Enabled = false
+	return s
+}
+
+// Fixture is a Service with one active user and an access token for it.
+type Fixture struct {
+	Service *core.Service
+	Store   *Store
+	User    core.User
+	// Token is an access token of User minted by Service.Login.
+	Token string
+}
+
+// NewFixture builds a Service on st with Settings (changed by each of
+// tweak) and a password hasher at params, creates the user UserEmail and
+// logs it in. Logs are discarded.
+func NewFixture(ctx context.Context, st *Store, params password.Params, tweak ...func(*core.Settings)) (*Fixture, error) {
+	s := Settings()
+	for _, t := range tweak {
+		t(&s)
+	}
+	svc, err := NewService(st, s, params)
+	if err != nil {
+		return nil, err
+	}
+	u, err := svc.CreateUser(ctx, core.UserCreate{Email: UserEmail, Password: UserPassword}, core.RequestMeta{})
+	if err != nil {
+		return nil, fmt.Errorf("bench: create user: %w", err)
+	}
+	token, _, err := svc.Login(ctx, UserEmail, UserPassword, core.RequestMeta{})
+	if err != nil {
+		return nil, fmt.Errorf("bench: login: %w", err)
+	}
+	return &Fixture{Service: svc, Store: st, User: u, Token: token}, nil
+}
+
+// NewService builds a Service on st with settings and a password hasher at
+// params, logging nowhere.
+func NewService(st *Store, settings core.Settings, params password.Params) (*core.Service, error) {
+	return core.New(st.Store, settings,
+		core.WithHasher(password.New(params)),
+		core.WithLogger(slog.New(slog.DiscardHandler)),
+	)
+}
