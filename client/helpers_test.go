@@ -2,45 +2,22 @@ package client_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
-	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
-	"github.com/zincware/zndraw-auth-go/client"
+	"github.com/zincware/zndraw-auth-go/conformance"
 	"github.com/zincware/zndraw-auth-go/core"
-	"github.com/zincware/zndraw-auth-go/core/password"
 	"github.com/zincware/zndraw-auth-go/httpapi"
-	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
+	"github.com/zincware/zndraw-auth-go/internal/kittest"
 )
-
-// manualClock is a core.Clock that moves only when told to.
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // server is an in-process kit on the memory store with a manual clock.
 type server struct {
 	svc   *core.Service
-	clock *manualClock
+	clock *conformance.ManualClock
 	url   string
+	kit   *kittest.Server
 }
 
 // newServer starts the kit behind the net/http adapter. Rate limits stay
@@ -48,46 +25,21 @@ type server struct {
 // clock.
 func newServer(t *testing.T, cfg httpapi.Config) *server {
 	t.Helper()
-	clock := &manualClock{now: time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)}
-	svc, err := core.New(memstore.New(), core.DefaultSettings(),
-		core.WithHasher(password.New(password.TestParams)),
-		core.WithClock(clock),
-		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Service = svc
-	kit, err := nethttpauth.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	kit.Mount(mux)
-	mux.Handle("/", nethttpauth.NotFoundHandler())
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &server{svc: svc, clock: clock, url: srv.URL}
+	k := kittest.NewServer(t, kittest.Config{API: cfg, NotFound: true})
+	return &server{svc: k.Service, clock: k.Clock, url: k.URL, kit: k}
 }
 
 // userToken registers email and logs it in.
 func (s *server) userToken(t *testing.T, email string) string {
 	t.Helper()
-	c := client.New(s.url)
-	if _, err := c.Register(t.Context(), email, "correct horse battery"); err != nil {
-		t.Fatal(err)
-	}
-	tok, err := c.Login(t.Context(), email, "correct horse battery")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return s.kit.Token(t, email, "correct horse battery")
 }
 
 // fakeSleep is an injected sleep: it records the waits, moves the server's
 // clock by them instead of sleeping, and runs a hook after every wait.
 type fakeSleep struct {
 	mu    sync.Mutex
-	clock *manualClock
+	clock *conformance.ManualClock
 	waits []time.Duration
 	after func(n int) // n counts the waits so far, from 1
 }

@@ -2,24 +2,20 @@ package httpapi_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/client"
+	"github.com/zincware/zndraw-auth-go/conformance"
 	"github.com/zincware/zndraw-auth-go/core"
-	"github.com/zincware/zndraw-auth-go/core/password"
 	"github.com/zincware/zndraw-auth-go/httpapi"
-	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
+	"github.com/zincware/zndraw-auth-go/internal/kittest"
 )
 
 // The account every test signs in with.
@@ -28,28 +24,10 @@ const (
 	testPassword = "correct horse battery"
 )
 
-// manualClock is a core.Clock that moves only when told to.
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // kit is an in-process server: the net/http adapter on the memory store.
 type kit struct {
 	svc   *core.Service
-	clock *manualClock
+	clock *conformance.ManualClock
 	srv   *httptest.Server
 	url   string
 }
@@ -60,26 +38,10 @@ func newKit(t *testing.T, cfg httpapi.Config, tls bool) *kit {
 	t.Helper()
 	settings := core.DefaultSettings()
 	settings.RateLimit.Enabled = false
-	clock := &manualClock{now: time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)}
-	svc, err := core.New(memstore.New(), settings, core.WithHasher(password.New(password.TestParams)),
-		core.WithClock(clock), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	require.NoError(t, err)
-	cfg.Service = svc
-	k, err := nethttpauth.New(cfg)
-	require.NoError(t, err)
-	mux := http.NewServeMux()
-	k.Mount(mux)
-	mux.Handle("/", nethttpauth.NotFoundHandler())
-	var srv *httptest.Server
-	if tls {
-		srv = httptest.NewTLSServer(mux)
-	} else {
-		srv = httptest.NewServer(mux)
-	}
-	t.Cleanup(srv.Close)
-	kt := &kit{svc: svc, clock: clock, srv: srv, url: srv.URL}
+	srv := kittest.NewServer(t, kittest.Config{Settings: &settings, API: cfg, NotFound: true, TLS: tls})
+	kt := &kit{svc: srv.Service, clock: srv.Clock, srv: srv.Server, url: srv.URL}
 	p := cfg.Prefixes
-	_, err = kt.client(client.WithPrefixes(client.Prefixes{Register: p.Register})).Register(t.Context(), testEmail, testPassword)
+	_, err := kt.client(client.WithPrefixes(client.Prefixes{Register: p.Register})).Register(t.Context(), testEmail, testPassword)
 	require.NoError(t, err)
 	return kt
 }

@@ -14,6 +14,7 @@ import (
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/conformance"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/kittest"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
 
@@ -98,28 +99,7 @@ func TestOpenAPIConformance(t *testing.T) {
 	svc, _, _, target := conformance.NewTestService(t, conformance.ModeProduction, memstore.New())
 	kit, err := nethttpauth.New(httpapi.Config{Service: svc, OpenAPI: true, ApprovalPage: true, Cookie: &httpapi.CookieConfig{Insecure: true}})
 	require.NoError(t, err)
-	mux := http.NewServeMux()
-	kit.Mount(mux)
-	mux.Handle("GET /protected", kit.RequireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, _ := nethttpauth.UserFromContext(r.Context())
-		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, map[string]string{"message": "Hello " + user.Email + "!"}))
-	})))
-	mux.Handle("GET /protected/superuser", kit.RequireSuperuser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, _ := nethttpauth.PrincipalFromContext(r.Context())
-		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, map[string]any{"user": httpapi.NewUserRead(p.User)}))
-	})))
-	mux.Handle("GET /protected/optional", kit.OptionalUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			User *httpapi.UserRead `json:"user"`
-		}
-		if user, ok := nethttpauth.UserFromContext(r.Context()); ok {
-			u := httpapi.NewUserRead(*user)
-			body.User = &u
-		}
-		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, body))
-	})))
-	mux.Handle("/", nethttpauth.NotFoundHandler())
-	target.Handler = mux
+	target.Handler = kittest.DemoMux(kit)
 
 	target, report, err := conformance.WithOpenAPIValidation(target, kit.API().OpenAPI())
 	require.NoError(t, err)

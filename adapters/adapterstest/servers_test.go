@@ -2,11 +2,9 @@ package adapterstest
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gofiber/fiber/v2"
@@ -15,6 +13,7 @@ import (
 	ginauth "github.com/zincware/zndraw-auth-go/adapters/gin"
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/fibertest"
 )
 
 // adapter is one adapter under test: serve mounts the kit built from cfg,
@@ -121,7 +120,7 @@ func serveFiber(t *testing.T, cfg httpapi.Config) string {
 		return fiberauth.Write(c, httpapi.JSON(http.StatusOK, body))
 	})
 	app.Use(fiberauth.NotFoundHandler())
-	return serveFiberApp(t, app)
+	return fibertest.Serve(t, app)
 }
 
 // serveHandler serves h on a loopback httptest server until t ends.
@@ -129,24 +128,4 @@ func serveHandler(t *testing.T, h http.Handler) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
-}
-
-// serveFiberApp serves app natively (fasthttp, no net/http bridge) on a
-// loopback listener until t ends.
-func serveFiberApp(t *testing.T, app *fiber.App) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- app.Listener(ln) }()
-	t.Cleanup(func() {
-		if err := app.ShutdownWithTimeout(5 * time.Second); err != nil {
-			t.Errorf("fiber shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			t.Errorf("fiber listener: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
 }

@@ -1,24 +1,14 @@
 package adapterstest
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"testing"
-
-	"github.com/uptrace/bun"
 
 	"github.com/zincware/zndraw-auth-go/conformance"
 	"github.com/zincware/zndraw-auth-go/core"
+	"github.com/zincware/zndraw-auth-go/internal/pgtest"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
-
-// pgDSNEnv names the PostgreSQL URL the PostgreSQL runs use; they are
-// skipped when it is unset.
-const pgDSNEnv = "ZNDRAW_AUTH_TEST_POSTGRES_DSN"
 
 // store is one store kind: open returns a fresh, empty, migrated store
 // that lives until t ends (or skips t); modes are the server modes the
@@ -47,39 +37,10 @@ func openSQLite(t *testing.T) core.Store {
 	return openBun(t, "sqlite://:memory:")
 }
 
-// openPostgres creates a schema zat_<random> for t (dropped with
-// everything in it when t ends) and opens the store with search_path set
-// to it, so runs never see each other's tables.
+// openPostgres opens the store on a fresh PostgreSQL schema (see
+// pgtest.DSN), so runs never see each other's tables, or skips t.
 func openPostgres(t *testing.T) core.Store {
-	dsn := os.Getenv(pgDSNEnv)
-	if dsn == "" {
-		t.Skipf("PostgreSQL skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", pgDSNEnv)
-	}
-	admin, err := bunstore.Open(t.Context(), dsn)
-	if err != nil {
-		t.Fatalf("connect to PostgreSQL: %v", err)
-	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "zat_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA ?", bun.Ident(schema)); err != nil {
-		_ = admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA ? CASCADE", bun.Ident(schema)); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		_ = admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("parse %s: %v", pgDSNEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return openBun(t, u.String())
+	return openBun(t, pgtest.DSN(t))
 }
 
 // openBun opens and migrates rawURL; the database closes when t ends.

@@ -11,7 +11,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	fiberauth "github.com/zincware/zndraw-auth-go/adapters/fiber"
+	"github.com/zincware/zndraw-auth-go/adapters/internal/adaptertest"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/fibertest"
 )
 
 func newKit(t *testing.T, cfg httpapi.Config) *fiberauth.Kit {
@@ -29,8 +31,8 @@ func quiet(cfg fiber.Config) fiber.Config {
 }
 
 func TestMiddleware(t *testing.T) {
-	f := newFixture(t)
-	kit := newKit(t, httpapi.Config{Service: f.svc})
+	f := adaptertest.NewFixture(t)
+	kit := newKit(t, httpapi.Config{Service: f.Service})
 	app := fiber.New(kit.AppConfig(quiet(fiber.Config{})))
 	var mu sync.Mutex
 	var seen struct {
@@ -58,74 +60,47 @@ func TestMiddleware(t *testing.T) {
 	app.Get("/user", kit.RequireUser(), handler)
 	app.Get("/super", kit.RequireSuperuser(), handler)
 	app.Get("/optional", kit.OptionalUser(), handler)
-	base := serve(t, app)
-	for _, tc := range []struct {
-		path, token string
-		status      int
-		body        string // of a refusal
-		email       string // seen by the handler; "" anonymous
-	}{
-		{"/user", "", 401, `{"detail":"Unauthorized"}`, ""},
-		{"/user", "garbage", 401, `{"detail":"Unauthorized"}`, ""},
-		{"/user", f.userToken, 418, "", userEmail},
-		{"/user", f.adminToken, 418, "", adminEmail},
-		{"/super", "", 401, `{"detail":"Unauthorized"}`, ""},
-		{"/super", f.userToken, 403, `{"detail":"Forbidden"}`, ""},
-		{"/super", f.adminToken, 418, "", adminEmail},
-		{"/optional", "", 418, "", ""},
-		{"/optional", "garbage", 418, "", ""},
-		{"/optional", f.userToken, 418, "", userEmail},
-	} {
+	base := fibertest.Serve(t, app)
+	for _, tc := range adaptertest.MiddlewareCases(f) {
 		mu.Lock()
 		seen.called = false
 		mu.Unlock()
-		r := do(t, base, "GET", tc.path, tc.token, "", "")
+		r := do(t, base, "GET", tc.Path, tc.Token, "", "")
 		mu.Lock()
 		called, email, ctxEmail := seen.called, seen.email, seen.ctxEml
 		mu.Unlock()
-		if r.status != tc.status {
-			t.Errorf("GET %s (%q): status %d, want %d", tc.path, tc.token, r.status, tc.status)
+		if r.status != tc.Status {
+			t.Errorf("GET %s (%q): status %d, want %d", tc.Path, tc.Token, r.status, tc.Status)
 			continue
 		}
-		if tc.status != 418 {
+		if tc.Status != 418 {
 			if called {
-				t.Errorf("GET %s: the handler ran after a refusal", tc.path)
+				t.Errorf("GET %s: the handler ran after a refusal", tc.Path)
 			}
-			if r.body != tc.body || r.header.Get("Content-Type") != "application/json" {
-				t.Errorf("GET %s: %q %s, want application/json %s", tc.path, r.header.Get("Content-Type"), r.body, tc.body)
+			if r.body != tc.Body || r.header.Get("Content-Type") != "application/json" {
+				t.Errorf("GET %s: %q %s, want application/json %s", tc.Path, r.header.Get("Content-Type"), r.body, tc.Body)
 			}
 			continue
 		}
-		if email != tc.email || ctxEmail != tc.email {
-			t.Errorf("GET %s: UserFromContext %q, UserFromUserContext %q, want %q", tc.path, email, ctxEmail, tc.email)
+		if email != tc.Email || ctxEmail != tc.Email {
+			t.Errorf("GET %s: UserFromContext %q, UserFromUserContext %q, want %q", tc.Path, email, ctxEmail, tc.Email)
 		}
 	}
 }
 
 func TestMountUnderGroupAndPrefixes(t *testing.T) {
-	f := newFixture(t)
-	kit := newKit(t, httpapi.Config{Service: f.svc, Prefixes: httpapi.Prefixes{Users: "/accounts", JWT: "/session"}})
+	f := adaptertest.NewFixture(t)
+	kit := newKit(t, httpapi.Config{Service: f.Service, Prefixes: httpapi.Prefixes{Users: "/accounts", JWT: "/session"}})
 	app := fiber.New(kit.AppConfig(quiet(fiber.Config{})))
 	app.Get("/api/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	kit.Mount(app.Group("/api"))
 	app.Use(fiberauth.NotFoundHandler())
-	base := serve(t, app)
-	for _, tc := range []struct {
-		method, path, token string
-		status              int
-	}{
-		{"GET", "/api/accounts/me", f.userToken, 200},
-		{"GET", "/api/accounts/me", "", 401},
-		{"PUT", "/api/accounts/me", "", 405},
-		{"POST", "/api/session/logout", "", 401},
-		{"GET", "/api/healthz", "", 200},
-		{"GET", "/api/users/me", f.userToken, 404},
-		{"GET", "/accounts/me", f.userToken, 404},
-		{"POST", "/api/session/login/", "", 404},
-		{"GET", "/API/accounts/me", f.userToken, 404},
-	} {
-		if r := do(t, base, tc.method, tc.path, tc.token, "", ""); r.status != tc.status {
-			t.Errorf("%s %s: %d %s, want %d", tc.method, tc.path, r.status, r.body, tc.status)
+	base := fibertest.Serve(t, app)
+	for _, tc := range append(adaptertest.MountCases(f),
+		adaptertest.MountCase{Method: "GET", Path: "/API/accounts/me", Token: f.UserToken, Status: 404},
+	) {
+		if r := do(t, base, tc.Method, tc.Path, tc.Token, "", ""); r.status != tc.Status {
+			t.Errorf("%s %s: %d %s, want %d", tc.Method, tc.Path, r.status, r.body, tc.Status)
 		}
 	}
 }
@@ -140,16 +115,16 @@ func TestRequestContextAndClientIP(t *testing.T) {
 		{"trusted proxy", []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, "203.0.113.9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t)
-			kit := newKit(t, httpapi.Config{Service: f.svc, TrustedProxies: tc.proxies})
+			f := adaptertest.NewFixture(t)
+			kit := newKit(t, httpapi.Config{Service: f.Service, TrustedProxies: tc.proxies})
 			// fiber's own proxy handling must not matter.
 			app := fiber.New(kit.AppConfig(quiet(fiber.Config{ProxyHeader: fiber.HeaderXForwardedFor})))
 			app.Use(func(c *fiber.Ctx) error {
-				c.SetUserContext(context.WithValue(c.UserContext(), hostKey{}, "from the host"))
+				c.SetUserContext(context.WithValue(c.UserContext(), adaptertest.HostKey{}, "from the host"))
 				return c.Next()
 			})
 			kit.Mount(app)
-			base := serve(t, app)
+			base := fibertest.Serve(t, app)
 			r := do(t, base, "POST", "/auth/register", "", "application/json", `{"email":"new@example.com","password":"new-password"}`,
 				func(req *http.Request) {
 					req.Header.Set("X-Forwarded-For", "203.0.113.9")
@@ -158,7 +133,7 @@ func TestRequestContextAndClientIP(t *testing.T) {
 			if r.status != http.StatusCreated {
 				t.Fatalf("register: %d %s", r.status, r.body)
 			}
-			meta, host := f.hooks.last(t)
+			meta, host := f.Hooks.Last(t)
 			if meta.ClientIP != tc.want || meta.UserAgent != "ua/1" || host != "from the host" {
 				t.Errorf("hook saw %+v and context value %v, want client %s, ua/1, the host's value", meta, host, tc.want)
 			}
@@ -169,11 +144,11 @@ func TestRequestContextAndClientIP(t *testing.T) {
 func TestBodyLimit(t *testing.T) {
 	for _, stream := range []bool{false, true} {
 		t.Run(map[bool]string{false: "buffered", true: "streamed"}[stream], func(t *testing.T) {
-			f := newFixture(t)
-			kit := newKit(t, httpapi.Config{Service: f.svc, MaxBodyBytes: 64})
+			f := adaptertest.NewFixture(t)
+			kit := newKit(t, httpapi.Config{Service: f.Service, MaxBodyBytes: 64})
 			app := fiber.New(kit.AppConfig(quiet(fiber.Config{StreamRequestBody: stream})))
 			kit.Mount(app)
-			base := serve(t, app)
+			base := fibertest.Serve(t, app)
 			for _, tc := range []struct {
 				size   int
 				status int
@@ -202,13 +177,13 @@ func TestBodyLimit(t *testing.T) {
 func TestPathParametersDecodedOnce(t *testing.T) {
 	for _, unescape := range []bool{false, true} {
 		t.Run(map[bool]string{false: "raw", true: "UnescapePath"}[unescape], func(t *testing.T) {
-			f := newFixture(t)
-			kit := newKit(t, httpapi.Config{Service: f.svc})
+			f := adaptertest.NewFixture(t)
+			kit := newKit(t, httpapi.Config{Service: f.Service})
 			cfg := kit.AppConfig(quiet(fiber.Config{}))
 			cfg.UnescapePath = unescape
 			app := fiber.New(cfg)
 			kit.Mount(app)
-			base := serve(t, app)
+			base := fibertest.Serve(t, app)
 			for _, tc := range []struct{ raw, input, unescaped string }{
 				{"abc", `"abc"`, ""},
 				{"%41", `"A"`, ""},
@@ -220,7 +195,7 @@ func TestPathParametersDecodedOnce(t *testing.T) {
 				if unescape && tc.unescaped != "" {
 					want = tc.unescaped
 				}
-				r := do(t, base, "POST", "/admin/users/"+tc.raw+"/token", f.adminToken, "", "")
+				r := do(t, base, "POST", "/admin/users/"+tc.raw+"/token", f.AdminToken, "", "")
 				if r.status != 422 || !strings.Contains(r.body, `"input":`+want) {
 					t.Errorf("user_id %s: %d %s, want a 422 with input %s", tc.raw, r.status, r.body, want)
 				}
@@ -230,43 +205,31 @@ func TestPathParametersDecodedOnce(t *testing.T) {
 }
 
 func TestWrite(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		resp    *httpapi.Response
-		ctype   string
-		cookies []string
-		body    string
-	}{
-		{"json", httpapi.JSON(http.StatusOK, map[string]string{"a": "<b>"}), "application/json", nil, `{"a":"<b>"}`},
-		{"204", &httpapi.Response{Status: http.StatusNoContent, Headers: []httpapi.Header{{Name: "Cache-Control", Value: "no-store"}}}, "", nil, ""},
-		{"repeated", &httpapi.Response{Status: http.StatusOK, Headers: []httpapi.Header{
-			{Name: "Content-Type", Value: "application/json"}, {Name: "Set-Cookie", Value: "a=1"}, {Name: "Set-Cookie", Value: "b=2"},
-		}, Body: []byte(`{}`)}, "application/json", []string{"a=1", "b=2"}, `{}`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range adaptertest.WriteCases() {
+		t.Run(tc.Name, func(t *testing.T) {
 			app := fiber.New(quiet(fiber.Config{}))
 			app.Get("/", func(c *fiber.Ctx) error {
-				if tc.ctype != "" {
+				if tc.CType != "" {
 					c.Set("Content-Type", "text/html") // replaced by the response's own
 				}
-				return fiberauth.Write(c, tc.resp)
+				return fiberauth.Write(c, tc.Resp)
 			})
-			r := do(t, serve(t, app), "GET", "/", "", "", "")
-			if r.status != tc.resp.Status || r.header.Get("Content-Type") != tc.ctype || r.body != tc.body {
-				t.Errorf("%d %q %q, want %d %q %q", r.status, r.header.Get("Content-Type"), r.body, tc.resp.Status, tc.ctype, tc.body)
+			r := do(t, fibertest.Serve(t, app), "GET", "/", "", "", "")
+			if r.status != tc.Resp.Status || r.header.Get("Content-Type") != tc.CType || r.body != tc.Body {
+				t.Errorf("%d %q %q, want %d %q %q", r.status, r.header.Get("Content-Type"), r.body, tc.Resp.Status, tc.CType, tc.Body)
 			}
-			if _, ok := r.header["Content-Type"]; tc.ctype == "" && ok {
+			if _, ok := r.header["Content-Type"]; tc.CType == "" && ok {
 				t.Errorf("a Content-Type was added: %q", r.header["Content-Type"])
 			}
-			if tc.cookies != nil && strings.Join(r.header.Values("Set-Cookie"), " ") != strings.Join(tc.cookies, " ") {
-				t.Errorf("Set-Cookie %q, want %q", r.header.Values("Set-Cookie"), tc.cookies)
+			if tc.Cookies != nil && strings.Join(r.header.Values("Set-Cookie"), " ") != strings.Join(tc.Cookies, " ") {
+				t.Errorf("Set-Cookie %q, want %q", r.header.Values("Set-Cookie"), tc.Cookies)
 			}
 		})
 	}
 }
 
 func TestAppConfig(t *testing.T) {
-	f := newFixture(t)
+	f := adaptertest.NewFixture(t)
 	for _, tc := range []struct {
 		name      string
 		maxBody   int64
@@ -282,7 +245,7 @@ func TestAppConfig(t *testing.T) {
 			tc.in.AppName = "host"
 			tc.in.UnescapePath = true
 			tc.in.ReadBufferSize = 12345
-			got := newKit(t, httpapi.Config{Service: f.svc, MaxBodyBytes: tc.maxBody}).AppConfig(tc.in)
+			got := newKit(t, httpapi.Config{Service: f.Service, MaxBodyBytes: tc.maxBody}).AppConfig(tc.in)
 			if !got.StrictRouting || !got.CaseSensitive || got.UnescapePath || !got.DisablePreParseMultipartForm || got.BodyLimit != tc.wantLimit {
 				t.Errorf("StrictRouting %v CaseSensitive %v UnescapePath %v DisablePreParseMultipartForm %v BodyLimit %d, want true true false true %d",
 					got.StrictRouting, got.CaseSensitive, got.UnescapePath, got.DisablePreParseMultipartForm, got.BodyLimit, tc.wantLimit)

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	ginauth "github.com/zincware/zndraw-auth-go/adapters/gin"
+	"github.com/zincware/zndraw-auth-go/adapters/internal/adaptertest"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 )
 
@@ -41,8 +42,8 @@ func do(h http.Handler, method, target, token, ctype, body string, edit ...func(
 }
 
 func TestMiddleware(t *testing.T) {
-	f := newFixture(t)
-	kit, err := ginauth.New(httpapi.Config{Service: f.svc})
+	f := adaptertest.NewFixture(t)
+	kit, err := ginauth.New(httpapi.Config{Service: f.Service})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,47 +71,31 @@ func TestMiddleware(t *testing.T) {
 	r.GET("/user", kit.RequireUser(), handler)
 	r.GET("/super", kit.RequireSuperuser(), handler)
 	r.GET("/optional", kit.OptionalUser(), handler)
-	for _, tc := range []struct {
-		path, token string
-		status      int
-		body        string // of a refusal
-		email       string // seen by the handler; "" anonymous
-	}{
-		{"/user", "", 401, `{"detail":"Unauthorized"}`, ""},
-		{"/user", "garbage", 401, `{"detail":"Unauthorized"}`, ""},
-		{"/user", f.userToken, 418, "", userEmail},
-		{"/user", f.adminToken, 418, "", adminEmail},
-		{"/super", "", 401, `{"detail":"Unauthorized"}`, ""},
-		{"/super", f.userToken, 403, `{"detail":"Forbidden"}`, ""},
-		{"/super", f.adminToken, 418, "", adminEmail},
-		{"/optional", "", 418, "", ""},
-		{"/optional", "garbage", 418, "", ""},
-		{"/optional", f.userToken, 418, "", userEmail},
-	} {
+	for _, tc := range adaptertest.MiddlewareCases(f) {
 		seen.called = false
-		w := do(r, "GET", tc.path, tc.token, "", "")
-		if w.Code != tc.status {
-			t.Errorf("GET %s (%q): status %d, want %d", tc.path, tc.token, w.Code, tc.status)
+		w := do(r, "GET", tc.Path, tc.Token, "", "")
+		if w.Code != tc.Status {
+			t.Errorf("GET %s (%q): status %d, want %d", tc.Path, tc.Token, w.Code, tc.Status)
 			continue
 		}
-		if tc.status != 418 {
+		if tc.Status != 418 {
 			if seen.called {
-				t.Errorf("GET %s: the handler ran after a refusal", tc.path)
+				t.Errorf("GET %s: the handler ran after a refusal", tc.Path)
 			}
-			if w.Body.String() != tc.body || w.Header().Get("Content-Type") != "application/json" {
-				t.Errorf("GET %s: %q %s, want application/json %s", tc.path, w.Header().Get("Content-Type"), w.Body, tc.body)
+			if w.Body.String() != tc.Body || w.Header().Get("Content-Type") != "application/json" {
+				t.Errorf("GET %s: %q %s, want application/json %s", tc.Path, w.Header().Get("Content-Type"), w.Body, tc.Body)
 			}
 			continue
 		}
-		if seen.email != tc.email || seen.ctxEml != tc.email {
-			t.Errorf("GET %s: UserFromContext %q, UserFromRequestContext %q, want %q", tc.path, seen.email, seen.ctxEml, tc.email)
+		if seen.email != tc.Email || seen.ctxEml != tc.Email {
+			t.Errorf("GET %s: UserFromContext %q, UserFromRequestContext %q, want %q", tc.Path, seen.email, seen.ctxEml, tc.Email)
 		}
 	}
 }
 
 func TestMountUnderGroupAndPrefixes(t *testing.T) {
-	f := newFixture(t)
-	kit, err := ginauth.New(httpapi.Config{Service: f.svc, Prefixes: httpapi.Prefixes{Users: "/accounts", JWT: "/session"}})
+	f := adaptertest.NewFixture(t)
+	kit, err := ginauth.New(httpapi.Config{Service: f.Service, Prefixes: httpapi.Prefixes{Users: "/accounts", JWT: "/session"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,21 +104,9 @@ func TestMountUnderGroupAndPrefixes(t *testing.T) {
 	r.GET("/api/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	kit.Mount(r.Group("/api"))
 	r.NoRoute(ginauth.NotFoundHandler())
-	for _, tc := range []struct {
-		method, path, token string
-		status              int
-	}{
-		{"GET", "/api/accounts/me", f.userToken, 200},
-		{"GET", "/api/accounts/me", "", 401},
-		{"PUT", "/api/accounts/me", "", 405},
-		{"POST", "/api/session/logout", "", 401},
-		{"GET", "/api/healthz", "", 200},
-		{"GET", "/api/users/me", f.userToken, 404},
-		{"GET", "/accounts/me", f.userToken, 404},
-		{"POST", "/api/session/login/", "", 404},
-	} {
-		if w := do(r, tc.method, tc.path, tc.token, "", ""); w.Code != tc.status {
-			t.Errorf("%s %s: %d %s, want %d", tc.method, tc.path, w.Code, w.Body, tc.status)
+	for _, tc := range adaptertest.MountCases(f) {
+		if w := do(r, tc.Method, tc.Path, tc.Token, "", ""); w.Code != tc.Status {
+			t.Errorf("%s %s: %d %s, want %d", tc.Method, tc.Path, w.Code, w.Body, tc.Status)
 		}
 	}
 }
@@ -149,14 +122,14 @@ func TestRequestContextAndClientIP(t *testing.T) {
 		{"trusted proxy", []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, "203.0.113.9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t)
-			kit, err := ginauth.New(httpapi.Config{Service: f.svc, TrustedProxies: tc.proxies})
+			f := adaptertest.NewFixture(t)
+			kit, err := ginauth.New(httpapi.Config{Service: f.Service, TrustedProxies: tc.proxies})
 			if err != nil {
 				t.Fatal(err)
 			}
 			r := gin.New()
 			r.Use(func(c *gin.Context) {
-				c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), hostKey{}, "from the host"))
+				c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), adaptertest.HostKey{}, "from the host"))
 			})
 			kit.Mount(r)
 			w := do(r, "POST", "/auth/register", "", "application/json", `{"email":"new@example.com","password":"new-password"}`,
@@ -168,7 +141,7 @@ func TestRequestContextAndClientIP(t *testing.T) {
 			if w.Code != http.StatusCreated {
 				t.Fatalf("register: %d %s", w.Code, w.Body)
 			}
-			meta, host := f.hooks.last(t)
+			meta, host := f.Hooks.Last(t)
 			if meta.ClientIP != tc.want || meta.UserAgent != "ua/1" || host != "from the host" {
 				t.Errorf("hook saw %+v and context value %v, want client %s, ua/1, the host's value", meta, host, tc.want)
 			}
@@ -177,8 +150,8 @@ func TestRequestContextAndClientIP(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	f := newFixture(t)
-	kit, err := ginauth.New(httpapi.Config{Service: f.svc, MaxBodyBytes: 64})
+	f := adaptertest.NewFixture(t)
+	kit, err := ginauth.New(httpapi.Config{Service: f.Service, MaxBodyBytes: 64})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,34 +171,22 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestWrite(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		resp    *httpapi.Response
-		ctype   string
-		cookies []string
-		body    string
-	}{
-		{"json", httpapi.JSON(http.StatusOK, map[string]string{"a": "<b>"}), "application/json", nil, `{"a":"<b>"}`},
-		{"204", &httpapi.Response{Status: http.StatusNoContent, Headers: []httpapi.Header{{Name: "Cache-Control", Value: "no-store"}}}, "", nil, ""},
-		{"repeated", &httpapi.Response{Status: http.StatusOK, Headers: []httpapi.Header{
-			{Name: "Content-Type", Value: "application/json"}, {Name: "Set-Cookie", Value: "a=1"}, {Name: "Set-Cookie", Value: "b=2"},
-		}, Body: []byte(`{}`)}, "application/json", []string{"a=1", "b=2"}, `{}`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range adaptertest.WriteCases() {
+		t.Run(tc.Name, func(t *testing.T) {
 			r := gin.New()
 			r.GET("/", func(c *gin.Context) {
 				c.Header("Set-Cookie", "stale=1") // replaced by the response's own
-				ginauth.Write(c, tc.resp)
+				ginauth.Write(c, tc.Resp)
 			})
 			w := do(r, "GET", "/", "", "", "")
-			if w.Code != tc.resp.Status || w.Header().Get("Content-Type") != tc.ctype || w.Body.String() != tc.body {
-				t.Errorf("%d %q %q, want %d %q %q", w.Code, w.Header().Get("Content-Type"), w.Body, tc.resp.Status, tc.ctype, tc.body)
+			if w.Code != tc.Resp.Status || w.Header().Get("Content-Type") != tc.CType || w.Body.String() != tc.Body {
+				t.Errorf("%d %q %q, want %d %q %q", w.Code, w.Header().Get("Content-Type"), w.Body, tc.Resp.Status, tc.CType, tc.Body)
 			}
-			if _, ok := w.Header()["Content-Type"]; tc.ctype == "" && ok {
+			if _, ok := w.Header()["Content-Type"]; tc.CType == "" && ok {
 				t.Errorf("a Content-Type was added: %q", w.Header()["Content-Type"])
 			}
-			if tc.cookies != nil && strings.Join(w.Header().Values("Set-Cookie"), " ") != strings.Join(tc.cookies, " ") {
-				t.Errorf("Set-Cookie %q, want %q", w.Header().Values("Set-Cookie"), tc.cookies)
+			if tc.Cookies != nil && strings.Join(w.Header().Values("Set-Cookie"), " ") != strings.Join(tc.Cookies, " ") {
+				t.Errorf("Set-Cookie %q, want %q", w.Header().Values("Set-Cookie"), tc.Cookies)
 			}
 		})
 	}

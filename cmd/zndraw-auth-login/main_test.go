@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path"
@@ -19,52 +16,18 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/client"
-	"github.com/zincware/zndraw-auth-go/core"
-	"github.com/zincware/zndraw-auth-go/core/password"
-	"github.com/zincware/zndraw-auth-go/httpapi"
-	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
+	"github.com/zincware/zndraw-auth-go/conformance"
+	"github.com/zincware/zndraw-auth-go/internal/kittest"
 )
 
-// manualClock is the server's clock; the injected sleep moves it.
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // testServer starts the kit on the memory store and returns its URL, its
-// clock, and a token of a signed-in browser user.
-func testServer(t *testing.T) (string, *manualClock, string) {
+// clock (the injected sleep moves it), and a token of a signed-in browser
+// user.
+func testServer(t *testing.T) (string, *conformance.ManualClock, string) {
 	t.Helper()
-	clock := &manualClock{now: time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)}
-	svc, err := core.New(memstore.New(), core.DefaultSettings(), core.WithHasher(password.New(password.TestParams)),
-		core.WithClock(clock), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	require.NoError(t, err)
-	kit, err := nethttpauth.New(httpapi.Config{Service: svc})
-	require.NoError(t, err)
-	mux := http.NewServeMux()
-	kit.Mount(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	c := client.New(srv.URL)
-	_, err = c.Register(t.Context(), "alice@example.com", "correct horse battery")
-	require.NoError(t, err)
-	tok, err := c.Login(t.Context(), "alice@example.com", "correct horse battery")
-	require.NoError(t, err)
-	return srv.URL, clock, tok
+	srv := kittest.NewServer(t, kittest.Config{})
+	return srv.URL, srv.Clock, srv.Token(t, "alice@example.com", "correct horse battery")
 }
 
 // codeOf extracts the code from an approve URL (the API route's last

@@ -50,24 +50,13 @@ func main() {
 	flags := setup.ParseFlags()
 	ctx := context.Background()
 	db, store, err := Open(ctx, flags.DatabaseURL)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	setup.Check(err)
 	defer db.Close()
 	logger := setup.NewLogger()
-	app, err := setup.NewWith(ctx, flags, setup.Options{Store: store, Hooks: hooks.Audit(logger), Logger: logger})
-	if err != nil {
-		setup.Fatal(err)
-	}
-	kit, err := nethttpauth.New(app.Config)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{Store: store, Hooks: hooks.Audit(logger), Logger: logger}))
+	kit := setup.Must(nethttpauth.New(app.Config))
 	srv := &http.Server{Handler: newMux(kit), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	err = setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown)
-	if err != nil && err != http.ErrServerClosed {
-		setup.Fatal(err)
-	}
+	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))
 }
 
 // newMux mounts the kit's routes; unknown paths answer like the reference.

@@ -32,19 +32,11 @@ import (
 
 func main() {
 	flags := setup.ParseFlags()
-	app, err := setup.New(context.Background(), flags)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	app := setup.Must(setup.New(context.Background(), flags))
 	defer app.Close()
-	kit, err := fiberauth.New(app.Config)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	kit := setup.Must(fiberauth.New(app.Config))
 	web := newApp(kit)
-	if err := setup.Serve(flags.Addr, app.Logger, web.Listener, web.ShutdownWithContext); err != nil {
-		setup.Fatal(err)
-	}
+	setup.Check(setup.Serve(flags.Addr, app.Logger, web.Listener, web.ShutdownWithContext))
 }
 
 // newApp is the host application: its own routes, the kit's routes and the

@@ -2,13 +2,13 @@ package main
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"testing"
 
 	fiberauth "github.com/zincware/zndraw-auth-go/adapters/fiber"
 	"github.com/zincware/zndraw-auth-go/conformance"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/fibertest"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
 
@@ -22,21 +22,7 @@ func TestExampleServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	app := newApp(kit)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- app.Listener(ln) }()
-	t.Cleanup(func() {
-		if err := app.Shutdown(); err != nil {
-			t.Error(err)
-		}
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
-	base := "http://" + ln.Addr().String()
+	base := fibertest.Serve(t, app)
 	for _, tc := range []struct {
 		path, ctype, body string
 		status            int

@@ -32,23 +32,14 @@ import (
 
 func main() {
 	flags := setup.ParseFlags()
-	app, err := setup.New(context.Background(), flags)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	app := setup.Must(setup.New(context.Background(), flags))
 	defer app.Close()
-	kit, err := ginauth.New(app.Config)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	kit := setup.Must(ginauth.New(app.Config))
 	if os.Getenv(gin.EnvGinMode) == "" {
 		gin.SetMode(gin.ReleaseMode)
 	}
 	srv := &http.Server{Handler: newRouter(kit), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	err = setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown)
-	if err != nil && err != http.ErrServerClosed {
-		setup.Fatal(err)
-	}
+	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))
 }
 
 // newRouter is the host application: its own routes, the kit's routes and

@@ -47,32 +47,18 @@ func main() {
 	protect := flag.String("protect", "", "comma-separated emails of accounts that cannot be deleted")
 	flags := setup.ParseFlags()
 	ctx := context.Background()
-	db, err := setup.OpenDB(ctx, flags.DatabaseURL)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	db := setup.Must(setup.OpenDB(ctx, flags.DatabaseURL))
 	defer db.Close()
-	if err := createWelcomeLog(ctx, db); err != nil {
-		setup.Fatal(err)
-	}
+	setup.Check(createWelcomeLog(ctx, db))
 	logger := setup.NewLogger()
-	app, err := setup.NewWith(ctx, flags, setup.Options{
+	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{
 		Store:  bunstore.New(db),
 		Hooks:  appHooks(logger, db, LogSender{Logger: logger}, strings.Split(*protect, ",")),
 		Logger: logger,
-	})
-	if err != nil {
-		setup.Fatal(err)
-	}
-	kit, err := nethttpauth.New(app.Config)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	}))
+	kit := setup.Must(nethttpauth.New(app.Config))
 	srv := &http.Server{Handler: newMux(kit), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	err = setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown)
-	if err != nil && err != http.ErrServerClosed {
-		setup.Fatal(err)
-	}
+	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))
 }
 
 // appHooks is every hook set of the application, run in this order: the

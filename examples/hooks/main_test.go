@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +19,7 @@ import (
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/examples/internal/exampletest"
 	"github.com/zincware/zndraw-auth-go/hooks"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
@@ -140,43 +140,11 @@ func newEnv(t *testing.T, sender Sender) *env {
 	return &env{t: t, srv: srv, db: db, store: store, logs: logs}
 }
 
-// do sends a request and returns the status and the raw body. A string
-// body is sent as a form, anything else as JSON.
+// do sends a request (url.Values as a form, any other non-nil body as JSON)
+// and returns the status and the raw body.
 func (e *env) do(method, path, token string, body any) (int, string) {
 	e.t.Helper()
-	var rd io.Reader
-	ctype := ""
-	switch b := body.(type) {
-	case nil:
-	case url.Values:
-		rd, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		rd, ctype = bytes.NewReader(j), "application/json"
-	}
-	req, err := http.NewRequestWithContext(e.t.Context(), method, e.srv.URL+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := e.srv.Client().Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return resp.StatusCode, string(raw)
+	return exampletest.Do(e.t, e.srv, method, path, token, body)
 }
 
 // register registers email and returns the new user's id; it fails the

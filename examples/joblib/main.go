@@ -41,28 +41,14 @@ import (
 func main() {
 	flags := setup.ParseFlags()
 	ctx := context.Background()
-	db, err := setup.OpenDB(ctx, flags.DatabaseURL) // bunstore.Open + bunstore.Migrate
-	if err != nil {
-		setup.Fatal(err)
-	}
+	db := setup.Must(setup.OpenDB(ctx, flags.DatabaseURL)) // bunstore.Open + bunstore.Migrate
 	defer db.Close()
-	if err := createJobTable(ctx, db); err != nil {
-		setup.Fatal(err)
-	}
+	setup.Check(createJobTable(ctx, db))
 	logger := setup.NewLogger()
-	app, err := setup.NewWith(ctx, flags, setup.Options{Store: bunstore.New(db), Hooks: hooks.Audit(logger), Logger: logger})
-	if err != nil {
-		setup.Fatal(err)
-	}
-	kit, err := nethttpauth.New(app.Config)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{Store: bunstore.New(db), Hooks: hooks.Audit(logger), Logger: logger}))
+	kit := setup.Must(nethttpauth.New(app.Config))
 	srv := &http.Server{Handler: newMux(kit, db, logger), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	err = setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown)
-	if err != nil && err != http.ErrServerClosed {
-		setup.Fatal(err)
-	}
+	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))
 }
 
 // newMux mounts the kit's routes and the job routes; unknown paths answer

@@ -1,17 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -22,13 +16,11 @@ import (
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/examples/internal/exampletest"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/pgtest"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
-
-// pgDSNEnv names the PostgreSQL URL the PostgreSQL variant runs against; it
-// is skipped when unset.
-const pgDSNEnv = "ZNDRAW_AUTH_TEST_POSTGRES_DSN"
 
 const (
 	adminEmail    = "admin@example.com"
@@ -45,39 +37,9 @@ var backends = []struct {
 	{"PostgreSQL", pgSchemaURL},
 }
 
-// pgSchemaURL creates a fresh schema for t, drops it with everything in it
-// when t ends, and returns the test URL with search_path set to it.
-func pgSchemaURL(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv(pgDSNEnv)
-	if dsn == "" {
-		t.Skipf("PostgreSQL variant skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", pgDSNEnv)
-	}
-	admin, err := bunstore.Open(t.Context(), dsn)
-	if err != nil {
-		t.Fatalf("connect to PostgreSQL: %v", err)
-	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "joblib_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA ?", bun.Ident(schema)); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA ? CASCADE", bun.Ident(schema)); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		_ = admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("parse %s: %v", pgDSNEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// pgSchemaURL returns the URL of a fresh PostgreSQL schema for t (see
+// pgtest.DSN), or skips t.
+func pgSchemaURL(t *testing.T) string { return pgtest.DSN(t) }
 
 // env is the example server on one database.
 type env struct {
@@ -129,39 +91,7 @@ func newEnv(t *testing.T, rawURL string) *env {
 // and returns the status and the raw body.
 func (e *env) do(method, path, token string, body any) (int, string) {
 	e.t.Helper()
-	var rd io.Reader
-	ctype := ""
-	switch b := body.(type) {
-	case nil:
-	case url.Values:
-		rd, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		rd, ctype = bytes.NewReader(j), "application/json"
-	}
-	req, err := http.NewRequestWithContext(e.t.Context(), method, e.srv.URL+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := e.srv.Client().Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return resp.StatusCode, string(raw)
+	return exampletest.Do(e.t, e.srv, method, path, token, body)
 }
 
 // decode unmarshals body into v or fails the test.

@@ -27,24 +27,15 @@ import (
 
 func main() {
 	flags := setup.ParseFlags()
-	app, err := setup.New(context.Background(), flags)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	app := setup.Must(setup.New(context.Background(), flags))
 	defer app.Close()
-	kit, err := nethttpauth.New(app.Config)
-	if err != nil {
-		setup.Fatal(err)
-	}
+	kit := setup.Must(nethttpauth.New(app.Config))
 	mux := http.NewServeMux()
 	kit.Mount(mux)
 	mountDemo(mux, kit)
 	mux.Handle("/", nethttpauth.NotFoundHandler())
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	err = setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown)
-	if err != nil && err != http.ErrServerClosed {
-		setup.Fatal(err)
-	}
+	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))
 }
 
 // mountDemo adds the demo routes, protected by the kit's middleware.

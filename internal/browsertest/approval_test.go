@@ -3,27 +3,20 @@ package browsertest
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
-	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/client"
-	"github.com/zincware/zndraw-auth-go/core"
-	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/conformance"
 	"github.com/zincware/zndraw-auth-go/httpapi"
-	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
+	"github.com/zincware/zndraw-auth-go/internal/kittest"
 )
 
 const (
@@ -31,25 +24,6 @@ const (
 	pass     = "correct horse battery"
 	cliAgent = "zndraw-auth-login (zndraw-auth-go)"
 )
-
-// manualClock is the server's clock; the CLI's injected sleep moves it, so
-// the server's 1 s poll interval passes without waiting a second.
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // findChromium returns a Chromium binary, or "".
 func findChromium() string {
@@ -73,7 +47,7 @@ type waitResult struct {
 // startCLI starts a CLI login and waits for it in the background, polling
 // every 100 ms of real time (each poll moves the server clock by the
 // interval, so the 300 s challenge lives 30 s of real time).
-func startCLI(t *testing.T, ctx context.Context, base string, clock *manualClock) (*client.Client, *client.CLIChallenge, <-chan waitResult) {
+func startCLI(t *testing.T, ctx context.Context, base string, clock *conformance.ManualClock) (*client.Client, *client.CLIChallenge, <-chan waitResult) {
 	t.Helper()
 	cli := client.New(base, client.WithUserAgent(cliAgent), client.WithSleep(func(ctx context.Context, d time.Duration) error {
 		select {
@@ -117,20 +91,11 @@ func TestCLILoginInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 
-	clock := &manualClock{now: time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)}
-	settings := core.DefaultSettings()
-	svc, err := core.New(memstore.New(), settings, core.WithHasher(password.New(password.TestParams)),
-		core.WithClock(clock), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	require.NoError(t, err)
 	// The default configuration: page on, its session cookie Secure (the
 	// browser accepts it from http://127.0.0.1, a secure context).
-	kit, err := nethttpauth.New(httpapi.Config{Service: svc, ApprovalPage: true})
-	require.NoError(t, err)
-	mux := http.NewServeMux()
-	kit.Mount(mux)
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	_, err = client.New(srv.URL).Register(ctx, email, pass)
+	srv := kittest.NewServer(t, kittest.Config{API: httpapi.Config{ApprovalPage: true}})
+	clock := srv.Clock
+	_, err := client.New(srv.URL).Register(ctx, email, pass)
 	require.NoError(t, err)
 
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,

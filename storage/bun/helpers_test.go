@@ -1,72 +1,19 @@
 package bunstore_test
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
 
 	"github.com/zincware/zndraw-auth-go/core"
+	"github.com/zincware/zndraw-auth-go/internal/pgtest"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
 
-// pgDSNEnv names the environment variable holding the PostgreSQL URL the
-// PostgreSQL tests run against; they are skipped when it is unset.
-const pgDSNEnv = "ZNDRAW_AUTH_TEST_POSTGRES_DSN"
-
-// pgDSN returns the test PostgreSQL URL, or skips t.
-func pgDSN(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv(pgDSNEnv)
-	if dsn == "" {
-		t.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", pgDSNEnv)
-	}
-	return dsn
-}
-
-var (
-	pgAdminOnce sync.Once
-	pgAdmin     *bun.DB
-	pgAdminErr  error
-)
-
-// pgSchemaURL creates a fresh schema zat_<random> for t, drops it (with
-// everything in it) when t ends, and returns the test URL with search_path
-// set to it, so tests never see each other's tables, also when other
-// packages' tests use the same database in parallel.
-func pgSchemaURL(t *testing.T) string {
-	t.Helper()
-	dsn := pgDSN(t)
-	pgAdminOnce.Do(func() { pgAdmin, pgAdminErr = bunstore.Open(context.Background(), dsn) })
-	if pgAdminErr != nil {
-		t.Fatalf("connect to PostgreSQL: %v", pgAdminErr)
-	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "zat_" + hex.EncodeToString(b)
-	if _, err := pgAdmin.ExecContext(t.Context(), "CREATE SCHEMA ?", bun.Ident(schema)); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := pgAdmin.ExecContext(context.Background(), "DROP SCHEMA ? CASCADE", bun.Ident(schema)); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("parse %s: %v", pgDSNEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// pgSchemaURL returns the URL of a fresh PostgreSQL schema for t (see
+// pgtest.DSN), or skips t.
+func pgSchemaURL(t *testing.T) string { return pgtest.DSN(t) }
 
 // openDB opens rawURL and closes it when t ends.
 func openDB(t *testing.T, rawURL string) *bun.DB {

@@ -1,8 +1,11 @@
 package bunstore_test
 
 import (
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/zincware/zndraw-auth-go/internal/pgtest"
 )
 
 // TestOpenSQLitePool checks the pool and per-connection settings Open
@@ -67,6 +70,6 @@ func TestOpenPostgresPool(t *testing.T) {
 		t.Errorf("MaxOpenConnections = %d, want 4×GOMAXPROCS", n)
 	}
 	// The postgresql+asyncpg spelling of SQLAlchemy URLs is accepted.
-	_, rest, _ := strings.Cut(pgDSN(t), "://")
+	_, rest, _ := strings.Cut(os.Getenv(pgtest.Env), "://")
 	openDB(t, "postgresql+asyncpg://"+rest)
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -108,4 +109,19 @@ func Serve(addr string, logger *slog.Logger, serve func(net.Listener) error, shu
 func Fatal(err error) {
 	fmt.Fprintln(os.Stderr, "error:", strings.TrimSpace(err.Error()))
 	os.Exit(1)
+}
+
+// Must returns v when err is nil and otherwise calls Fatal, so that a main
+// reads app := setup.Must(setup.New(ctx, flags)).
+func Must[T any](v T, err error) T {
+	Check(err)
+	return v
+}
+
+// Check calls Fatal unless err is nil or http.ErrServerClosed (what a
+// net/http server's Serve returns once it has been shut down).
+func Check(err error) {
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		Fatal(err)
+	}
 }
