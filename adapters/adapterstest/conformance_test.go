@@ -8,8 +8,9 @@ import (
 )
 
 // TestConformance runs the unchanged conformance suite on every adapter ×
-// store (× mode, see stores). Nothing in it depends on the adapter: each
-// row only says how to serve a kit.
+// store (× mode, see stores), validating every response against the
+// OpenAPI document of the same configuration. Nothing in it depends on the
+// adapter: each row only says how to serve a kit.
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	for _, st := range stores {
@@ -20,8 +21,21 @@ func TestConformance(t *testing.T) {
 					// wait on I/O enough to overlap well.
 					t.Parallel()
 					svc, _, _, target := conformance.NewTestService(t, mode, st.open(t))
-					target.BaseURL = ad.serve(t, httpapi.Config{Service: svc})
+					cfg := httpapi.Config{Service: svc}
+					target.BaseURL = ad.serve(t, cfg)
+					api, err := httpapi.New(cfg)
+					if err != nil {
+						t.Fatal(err)
+					}
+					target, report, err := conformance.WithOpenAPIValidation(target, api.OpenAPI())
+					if err != nil {
+						t.Fatal(err)
+					}
 					conformance.Run(t, target)
+					t.Logf("OpenAPI: %d responses checked, %d mismatches", report.Checked(), len(report.Mismatches()))
+					if report.Checked() < 100 || len(report.Mismatches()) > 0 {
+						t.Errorf("OpenAPI validation: %s", report)
+					}
 				})
 			}
 		}
