@@ -78,3 +78,25 @@ func (a *API) buildEndpoints() []Endpoint {
 	})
 	return eps
 }
+
+// ColonPath converts the route table's {name} parameters to the :name form
+// of routers such as gin and fiber ("/users/{id}" → "/users/:id").
+func ColonPath(p string) string {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(p, '{')
+		if open < 0 {
+			b.WriteString(p)
+			return b.String()
+		}
+		end := strings.IndexByte(p[open:], '}')
+		if end < 0 {
+			b.WriteString(p)
+			return b.String()
+		}
+		b.WriteString(p[:open])
+		b.WriteByte(':')
+		b.WriteString(p[open+1 : open+end])
+		p = p[open+end+1:]
+	}
+}

@@ -34,28 +34,7 @@ func (k *Kit) API() *httpapi.API { return k.api }
 // fiber's :name parameters, static paths first.
 func (k *Kit) Mount(r fiber.Router) {
 	for _, ep := range k.api.Endpoints() {
-		r.All(fiberPath(ep.Path), k.handler(ep))
-	}
-}
-
-// fiberPath converts the route table's {name} parameters to fiber's :name.
-func fiberPath(p string) string {
-	var b strings.Builder
-	for {
-		open := strings.IndexByte(p, '{')
-		if open < 0 {
-			b.WriteString(p)
-			return b.String()
-		}
-		end := strings.IndexByte(p[open:], '}')
-		if end < 0 {
-			b.WriteString(p)
-			return b.String()
-		}
-		b.WriteString(p[:open])
-		b.WriteByte(':')
-		b.WriteString(p[open+1 : open+end])
-		p = p[open+end+1:]
+		r.All(httpapi.ColonPath(ep.Path), k.handler(ep))
 	}
 }
 

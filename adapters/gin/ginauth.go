@@ -34,28 +34,7 @@ func (k *Kit) API() *httpapi.API { return k.api }
 // gin's :name parameters.
 func (k *Kit) Mount(r gin.IRouter) {
 	for _, ep := range k.api.Endpoints() {
-		r.Any(ginPath(ep.Path), k.handler(ep))
-	}
-}
-
-// ginPath converts the route table's {name} parameters to gin's :name.
-func ginPath(p string) string {
-	var b strings.Builder
-	for {
-		open := strings.IndexByte(p, '{')
-		if open < 0 {
-			b.WriteString(p)
-			return b.String()
-		}
-		end := strings.IndexByte(p[open:], '}')
-		if end < 0 {
-			b.WriteString(p)
-			return b.String()
-		}
-		b.WriteString(p[:open])
-		b.WriteByte(':')
-		b.WriteString(p[open+1 : open+end])
-		p = p[open+end+1:]
+		r.Any(httpapi.ColonPath(ep.Path), k.handler(ep))
 	}
 }
 

@@ -1,8 +1,8 @@
-package fiberauth
+package httpapi
 
 import "testing"
 
-func TestFiberPath(t *testing.T) {
+func TestColonPath(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"/auth/jwt/login", "/auth/jwt/login"},
 		{"/users/{id}", "/users/:id"},
@@ -11,8 +11,8 @@ func TestFiberPath(t *testing.T) {
 		{"/broken/{x", "/broken/{x"},
 		{"", ""},
 	} {
-		if got := fiberPath(tc.in); got != tc.want {
-			t.Errorf("fiberPath(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := ColonPath(tc.in); got != tc.want {
+			t.Errorf("ColonPath(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
