@@ -254,3 +254,35 @@ func (s *Service) Purge(ctx context.Context) error {
 	}
 	return nil
 }
+
+// CLIChallengeInfo describes a challenge for an approval screen: what the
+// user needs to decide, never its secret.
+type CLIChallengeInfo struct {
+	Code      string
+	Status    ChallengeStatus
+	ClientIP  string
+	UserAgent string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	// Expired and TimeLeft are computed with the Service's clock.
+	Expired  bool
+	TimeLeft time.Duration
+}
+
+// DescribeCLIChallenge returns what an approval page shows about code:
+// ErrChallengeNotFound for an unknown code, ErrServiceUnavailable on an
+// outage.
+func (s *Service) DescribeCLIChallenge(ctx context.Context, code string) (CLIChallengeInfo, error) {
+	c, err := s.store.GetChallenge(ctx, code)
+	if errors.Is(err, ErrNotFound) {
+		return CLIChallengeInfo{}, ErrChallengeNotFound
+	}
+	if err != nil {
+		return CLIChallengeInfo{}, s.storeErr("describe CLI challenge", err)
+	}
+	now := s.now()
+	return CLIChallengeInfo{
+		Code: c.Code, Status: c.Status, ClientIP: c.ClientIP, UserAgent: c.UserAgent,
+		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, Expired: c.Expired(now), TimeLeft: c.ExpiresAt.Sub(now),
+	}, nil
+}

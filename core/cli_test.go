@@ -411,3 +411,24 @@ func TestCLIChallengeStoreOutage(t *testing.T) {
 	require.NoError(t, err, "after the outage the poll succeeds once")
 	assert.NotEmpty(t, res.Token)
 }
+
+func TestDescribeCLIChallenge(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.svc.DescribeCLIChallenge(e.ctx, "ZZZZZZZZ")
+	require.ErrorIs(t, err, core.ErrChallengeNotFound)
+
+	c := e.challenge()
+	info, err := e.svc.DescribeCLIChallenge(e.ctx, c.Code)
+	require.NoError(t, err)
+	assert.Equal(t, c.Code, info.Code)
+	assert.Equal(t, core.ChallengePending, info.Status)
+	assert.Equal(t, "198.51.100.7", info.ClientIP)
+	assert.Equal(t, "zndraw-cli/1.0", info.UserAgent)
+	assert.False(t, info.Expired)
+	assert.Equal(t, 300*time.Second, info.TimeLeft)
+
+	e.clock.Advance(301 * time.Second)
+	info, err = e.svc.DescribeCLIChallenge(e.ctx, c.Code)
+	require.NoError(t, err)
+	assert.True(t, info.Expired)
+}

@@ -234,20 +234,19 @@ func (pg *approvalPage) unknownCode(p *core.Principal) *Response {
 // confirm shows a pending challenge with Approve and Deny, or why it
 // cannot be approved.
 func (pg *approvalPage) confirm(r *Request, p *core.Principal, code string, status int, notice string) *Response {
-	c, err := pg.api.svc.Store().GetChallenge(r.Context, code)
-	if errors.Is(err, core.ErrNotFound) {
+	c, err := pg.api.svc.DescribeCLIChallenge(r.Context, code)
+	if errors.Is(err, core.ErrChallengeNotFound) {
 		return pg.unknownCode(p)
 	}
 	if err != nil {
-		return pg.failure(r, core.ErrServiceUnavailable)
+		return pg.failure(r, err)
 	}
-	now := pg.api.svc.Clock().Now().UTC()
 	switch {
 	case c.Status == core.ChallengeRejected:
 		return pg.message(http.StatusNotFound, "Login denied", "This command-line login was denied. Start it again in the tool if that was a mistake.", "error")
 	case c.Status != core.ChallengePending:
 		return pg.message(http.StatusNotFound, "Code already used", "This code was already approved. Start a new login in the tool if you need one.", "error")
-	case c.Expired(now):
+	case c.Expired:
 		return pg.expired()
 	}
 	kind := ""
@@ -260,7 +259,7 @@ func (pg *approvalPage) confirm(r *Request, p *core.Principal, code string, stat
 		ClientIP: c.ClientIP, UserAgent: c.UserAgent,
 		CreatedAt: c.CreatedAt.UTC().Format("2006-01-02 15:04:05 UTC"),
 		ExpiresAt: c.ExpiresAt.UTC().Format("15:04:05 UTC"),
-		TimeLeft:  timeLeft(c.ExpiresAt.Sub(now)),
+		TimeLeft:  timeLeft(c.TimeLeft),
 	})
 }
 
