@@ -3,7 +3,7 @@ package core
 import (
 	"errors"
 
-	"github.com/zincware/zndraw-auth-go/internal/emailaddr"
+	"github.com/zincware/zndraw-auth-go/core/internal/emailaddr"
 )
 
 // InvalidEmailError reports an address that is not a valid email address

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/zincware/zndraw-auth-go/internal/emailaddr"
+	"github.com/zincware/zndraw-auth-go/core/internal/emailaddr"
 )
 
 func ExampleNormalize() {

@@ -14,9 +14,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
-	"github.com/zincware/zndraw-auth-go/bench"
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/internal/bench"
 )
 
 type scaleConfig struct {

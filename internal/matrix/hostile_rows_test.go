@@ -1,4 +1,4 @@
-package adapterstest
+package matrix
 
 import "strings"
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/zincware/zndraw-auth-go/bench"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/internal/bench"
 )
 
 var testParams = password.TestParams

@@ -7,8 +7,8 @@
 // latencies, logins per second against raw argon2id derivations per second
 // on the same machine, and the server's peak RSS.
 //
-//	go run ./bench/cmd/loadtest              # everything, under 5 minutes
-//	go run ./bench/cmd/loadtest -scale       # the PostgreSQL scale run
+//	go run ./cmd/zndraw-auth-loadtest              # everything, under 5 minutes
+//	go run ./cmd/zndraw-auth-loadtest -scale       # the PostgreSQL scale run
 //
 // PostgreSQL rows run when ZNDRAW_AUTH_TEST_POSTGRES_DSN is set. Traffic
 // goes to 127.0.0.1 only, and every loop is bounded in count or time.
@@ -21,7 +21,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zincware/zndraw-auth-go/bench"
+	"github.com/zincware/zndraw-auth-go/internal/bench"
 )
 
 func main() {

@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/zincware/zndraw-auth-go/bench"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/internal/bench"
 )
 
 type runConfig struct {

@@ -3,7 +3,7 @@ package bench_test
 import (
 	"testing"
 
-	"github.com/zincware/zndraw-auth-go/bench"
+	"github.com/zincware/zndraw-auth-go/internal/bench"
 )
 
 // benchServer returns the in-process benchmark of GET path on srv.

@@ -12,8 +12,8 @@ import (
 	"os/exec"
 	"time"
 
-	"github.com/zincware/zndraw-auth-go/bench"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/internal/bench"
 )
 
 // The server runs in a child process (this program, re-executed with

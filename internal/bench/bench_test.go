@@ -5,9 +5,9 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/zincware/zndraw-auth-go/bench"
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/internal/bench"
 )
 
 // fixture opens kind and builds a fixture on it (hashing at TestParams),

@@ -22,7 +22,7 @@
 // The requirement IDs in the test comments (REL-n, JWT-n, IMP-n, ...) are
 // those of the project's SECURITY.md. Run them with
 //
-//	go test -race ./hardening/...
+//	go test -race ./internal/hardening/...
 //
 // PostgreSQL cases run when ZNDRAW_AUTH_TEST_POSTGRES_DSN is set (for
 // example postgres://postgres@127.0.0.1:5432/test?sslmode=disable) and skip

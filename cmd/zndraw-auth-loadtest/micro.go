@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zincware/zndraw-auth-go/bench"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/internal/bench"
 )
 
 // microResult is one in-process comparison with its baseline.

@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/crypto/argon2"
 
-	"github.com/zincware/zndraw-auth-go/bench"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/internal/bench"
 )
 
 // loginFlood runs total logins of the fixture user against addr, at most
