@@ -12,19 +12,16 @@ import (
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
-// MemoryMailbox is a core.Hooks that captures the reset and verify tokens
-// the Service delivers, and the Mailbox that reads them back. Every other
-// hook is a no-op (it embeds core.NopHooks). It is safe for concurrent use.
+// MemoryMailbox captures the reset and verify tokens the Service delivers
+// (pass its Hooks to core.WithHooks), and is the Mailbox that reads them
+// back. It is safe for concurrent use.
 type MemoryMailbox struct {
-	core.NopHooks
-
 	mu     sync.Mutex
 	latest map[mailKey]string
 }
 
 type mailKey struct{ kind, email string }
 
-var _ core.Hooks = (*MemoryMailbox)(nil)
 var _ Mailbox = (*MemoryMailbox)(nil)
 
 // NewMemoryMailbox returns an empty mailbox.
@@ -36,6 +33,12 @@ func (m *MemoryMailbox) put(kind, email, token string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.latest[mailKey{kind, strings.ToLower(email)}] = token
+}
+
+// Hooks returns the delivery hooks that fill the mailbox:
+// OnAfterForgotPassword and OnAfterRequestVerify.
+func (m *MemoryMailbox) Hooks() core.Hooks {
+	return core.Hooks{OnAfterForgotPassword: m.OnAfterForgotPassword, OnAfterRequestVerify: m.OnAfterRequestVerify}
 }
 
 // OnAfterForgotPassword records a reset token for user.Email.

@@ -65,7 +65,7 @@ func NewTestService(t testing.TB, mode Mode, store core.Store) (*core.Service, *
 	svc, err := core.New(ledger, settings,
 		core.WithHasher(password.New(password.TestParams)),
 		core.WithClock(clock),
-		core.WithHooks(mailbox),
+		core.WithHooks(mailbox.Hooks()),
 		core.WithLogger(testLogger(t)),
 	)
 	if err != nil {

@@ -132,7 +132,9 @@ func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, met
 		return CLIPollResult{}, err
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: login", "user_id", approver.ID, "method", "cli", "challenge_id", redeemed.ID, "client_ip", meta.ClientIP)
-	s.afterHook(ctx, "OnCLILoginRedeemed", s.hooks.OnCLILoginRedeemed(ctx, redeemed, approver, meta))
+	if h := s.hooks.OnCLILoginRedeemed; h != nil {
+		s.afterHook(ctx, "OnCLILoginRedeemed", h(ctx, redeemed, approver, meta))
+	}
 	return CLIPollResult{Status: ChallengeApproved, Token: token}, nil
 }
 
@@ -154,7 +156,9 @@ func (s *Service) ApproveCLIChallenge(ctx context.Context, p *Principal, code st
 		return s.storeErr("approve CLI challenge", err)
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: CLI login approved", "user_id", p.User.ID, "challenge_id", c.ID, "client_ip", meta.ClientIP)
-	s.afterHook(ctx, "OnCLILoginApproved", s.hooks.OnCLILoginApproved(ctx, c, p.User, meta))
+	if h := s.hooks.OnCLILoginApproved; h != nil {
+		s.afterHook(ctx, "OnCLILoginApproved", h(ctx, c, p.User, meta))
+	}
 	return nil
 }
 
@@ -185,7 +189,9 @@ func (s *Service) RejectCLIChallenge(ctx context.Context, p *Principal, code str
 		return s.storeErr("reject CLI challenge", err)
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: CLI login rejected", "user_id", p.User.ID, "challenge_id", c.ID)
-	s.afterHook(ctx, "OnCLILoginRejected", s.hooks.OnCLILoginRejected(ctx, c, p.User, meta))
+	if h := s.hooks.OnCLILoginRejected; h != nil {
+		s.afterHook(ctx, "OnCLILoginRejected", h(ctx, c, p.User, meta))
+	}
 	return nil
 }
 

@@ -60,27 +60,3 @@ func TestUserUpdateIsEmpty(t *testing.T) {
 		assert.False(t, u.IsEmpty(), "%+v", u)
 	}
 }
-
-func TestNopHooksReturnNil(t *testing.T) {
-	var h core.Hooks = core.NopHooks{}
-	ctx, u, m := t.Context(), core.User{}, core.RequestMeta{}
-	for name, err := range map[string]error{
-		"ValidatePassword":           h.ValidatePassword(ctx, "", ""),
-		"OnAfterRegister":            h.OnAfterRegister(ctx, u, m),
-		"OnAfterUpdate":              h.OnAfterUpdate(ctx, u, core.UserUpdate{}, m),
-		"OnAfterLogin":               h.OnAfterLogin(ctx, u, m),
-		"OnAfterLogout":              h.OnAfterLogout(ctx, u, m),
-		"OnAfterRequestVerify":       h.OnAfterRequestVerify(ctx, u, "", m),
-		"OnAfterVerify":              h.OnAfterVerify(ctx, u, m),
-		"OnAfterForgotPassword":      h.OnAfterForgotPassword(ctx, u, "", m),
-		"OnAfterResetPassword":       h.OnAfterResetPassword(ctx, u, m),
-		"OnBeforeDelete":             h.OnBeforeDelete(ctx, u, m),
-		"OnAfterDelete":              h.OnAfterDelete(ctx, u, m),
-		"OnCLILoginApproved":         h.OnCLILoginApproved(ctx, core.Challenge{}, u, m),
-		"OnCLILoginRedeemed":         h.OnCLILoginRedeemed(ctx, core.Challenge{}, u, m),
-		"OnCLILoginRejected":         h.OnCLILoginRejected(ctx, core.Challenge{}, u, m),
-		"OnImpersonationTokenMinted": h.OnImpersonationTokenMinted(ctx, u, u, m),
-	} {
-		assert.NoError(t, err, name)
-	}
-}

@@ -137,7 +137,8 @@ type env struct {
 type envOpt func(*core.Settings, *envParts)
 
 type envParts struct {
-	store core.Store // overrides the memstore when set
+	store   core.Store // overrides the memstore when set
+	noHooks bool       // the Service gets no hooks at all
 }
 
 func withSettings(f func(*core.Settings)) envOpt {
@@ -149,6 +150,11 @@ func devMode() envOpt { return withSettings(func(s *core.Settings) { s.DefaultAd
 // withStore runs the Service on st instead of a fresh memstore.
 func withStore(st core.Store) envOpt {
 	return func(_ *core.Settings, p *envParts) { p.store = st }
+}
+
+// withoutHooks builds the Service without WithHooks (every hook nil).
+func withoutHooks() envOpt {
+	return func(_ *core.Settings, p *envParts) { p.noHooks = true }
 }
 
 // newEnv builds a Service on a fresh memstore with a manual clock, the
@@ -185,8 +191,12 @@ func newEnv(t *testing.T, opts ...envOpt) *env {
 		ctx:    context.Background(),
 	}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	hooks := e.hooks.set()
+	if parts.noHooks {
+		hooks = core.Hooks{}
+	}
 	svc, err := core.New(store, settings,
-		core.WithClock(e.clock), core.WithHooks(e.hooks), core.WithHasher(e.hasher), core.WithLogger(logger))
+		core.WithClock(e.clock), core.WithHooks(hooks), core.WithHasher(e.hasher), core.WithLogger(logger))
 	require.NoError(t, err)
 	e.svc = svc
 	return e
@@ -244,8 +254,8 @@ type hookCall struct {
 	Update core.UserUpdate
 }
 
-// recorder implements core.Hooks, recording every call. errs makes a hook
-// return an error; validate overrides ValidatePassword.
+// recorder records every hook call (its set method gives the hooks). errs
+// makes a hook return an error; validate overrides ValidatePassword.
 type recorder struct {
 	mu       sync.Mutex
 	calls    []hookCall
@@ -253,7 +263,26 @@ type recorder struct {
 	validate func(password, email string) error
 }
 
-var _ core.Hooks = (*recorder)(nil)
+// set returns every hook of core.Hooks, recording into r.
+func (r *recorder) set() core.Hooks {
+	return core.Hooks{
+		ValidatePassword:           r.ValidatePassword,
+		OnAfterRegister:            r.OnAfterRegister,
+		OnAfterUpdate:              r.OnAfterUpdate,
+		OnAfterLogin:               r.OnAfterLogin,
+		OnAfterLogout:              r.OnAfterLogout,
+		OnAfterRequestVerify:       r.OnAfterRequestVerify,
+		OnAfterVerify:              r.OnAfterVerify,
+		OnAfterForgotPassword:      r.OnAfterForgotPassword,
+		OnAfterResetPassword:       r.OnAfterResetPassword,
+		OnBeforeDelete:             r.OnBeforeDelete,
+		OnAfterDelete:              r.OnAfterDelete,
+		OnCLILoginApproved:         r.OnCLILoginApproved,
+		OnCLILoginRedeemed:         r.OnCLILoginRedeemed,
+		OnCLILoginRejected:         r.OnCLILoginRejected,
+		OnImpersonationTokenMinted: r.OnImpersonationTokenMinted,
+	}
+}
 
 func (r *recorder) rec(c hookCall) error {
 	r.mu.Lock()

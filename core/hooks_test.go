@@ -134,3 +134,30 @@ func (e *env) userByEmail(email string) core.User {
 	require.NoError(e.t, err)
 	return u
 }
+
+// TestEveryOperationRunsWithoutHooks runs each operation that fires a hook
+// on a Service whose hooks are all nil: nil hooks are skipped, nothing
+// panics, and the operations succeed.
+func TestEveryOperationRunsWithoutHooks(t *testing.T) {
+	e := newEnv(t, withoutHooks())
+	e.createUser("admin@example.com", true, true, true)
+	u, err := e.svc.Register(e.ctx, core.UserCreate{Email: "new@example.com", Password: testPassword}, core.RequestMeta{})
+	require.NoError(t, err)
+	tok := e.login("new@example.com")
+	p := e.principal(tok)
+	_, err = e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Password: ptr("another passphrase")}, false, core.RequestMeta{})
+	require.NoError(t, err)
+	require.NoError(t, e.svc.ForgotPassword(e.ctx, "new@example.com", core.RequestMeta{}))
+	require.NoError(t, e.svc.RequestVerify(e.ctx, "new@example.com", core.RequestMeta{}))
+	approved := e.challenge()
+	adminP := e.principal(e.login("admin@example.com"))
+	require.NoError(t, e.svc.ApproveCLIChallenge(e.ctx, adminP, approved.Code, core.RequestMeta{}))
+	res, err := e.poll(approved)
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.Token)
+	require.NoError(t, e.svc.RejectCLIChallenge(e.ctx, adminP, e.challenge().Code, core.RequestMeta{}))
+	_, err = e.svc.MintImpersonationToken(e.ctx, adminP, u.ID, core.RequestMeta{})
+	require.NoError(t, err)
+	require.NoError(t, e.svc.Logout(e.ctx, p, core.RequestMeta{}))
+	require.NoError(t, e.svc.DeleteUser(e.ctx, e.userByEmail("new@example.com"), core.RequestMeta{}))
+}

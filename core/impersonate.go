@@ -30,6 +30,8 @@ func (s *Service) MintImpersonationToken(ctx context.Context, admin *Principal, 
 		return "", err
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: admin minted token for user", "event", "impersonate", "admin_id", admin.User.ID, "user_id", target.ID, "client_ip", meta.ClientIP)
-	s.afterHook(ctx, "OnImpersonationTokenMinted", s.hooks.OnImpersonationTokenMinted(ctx, admin.User, target, meta))
+	if h := s.hooks.OnImpersonationTokenMinted; h != nil {
+		s.afterHook(ctx, "OnImpersonationTokenMinted", h(ctx, admin.User, target, meta))
+	}
 	return token, nil
 }

@@ -75,7 +75,9 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Reques
 		return "", User{}, err
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: login", "user_id", u.ID, "method", "password", "client_ip", meta.ClientIP)
-	s.afterHook(ctx, "OnAfterLogin", s.hooks.OnAfterLogin(ctx, u, meta))
+	if h := s.hooks.OnAfterLogin; h != nil {
+		s.afterHook(ctx, "OnAfterLogin", h(ctx, u, meta))
+	}
 	return token, u, nil
 }
 
@@ -105,7 +107,9 @@ func (s *Service) Logout(ctx context.Context, p *Principal, meta RequestMeta) er
 		return s.storeErr("logout", err)
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: logout", "user_id", p.User.ID)
-	s.afterHook(ctx, "OnAfterLogout", s.hooks.OnAfterLogout(ctx, p.User, meta))
+	if h := s.hooks.OnAfterLogout; h != nil {
+		s.afterHook(ctx, "OnAfterLogout", h(ctx, p.User, meta))
+	}
 	return nil
 }
 

@@ -20,6 +20,9 @@ func (s *Service) checkPassword(ctx context.Context, code, password, email strin
 		reason = fmt.Sprintf("Password should be at most %d bytes", MaxPasswordBytes)
 	}
 	if reason == "" {
+		if s.hooks.ValidatePassword == nil {
+			return nil
+		}
 		err := s.hooks.ValidatePassword(ctx, password, email)
 		if err == nil {
 			return nil

@@ -46,7 +46,9 @@ func (s *Service) ForgotPassword(ctx context.Context, email string, meta Request
 		return err
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: password reset requested", "user_id", u.ID)
-	s.afterHook(ctx, "OnAfterForgotPassword", s.hooks.OnAfterForgotPassword(ctx, u, token, meta))
+	if h := s.hooks.OnAfterForgotPassword; h != nil {
+		s.afterHook(ctx, "OnAfterForgotPassword", h(ctx, u, token, meta))
+	}
 	return nil
 }
 
@@ -96,7 +98,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, met
 		return s.storeErr("reset password", err)
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: password reset", "user_id", u.ID)
-	s.afterHook(ctx, "OnAfterResetPassword", s.hooks.OnAfterResetPassword(ctx, updated, meta))
+	if h := s.hooks.OnAfterResetPassword; h != nil {
+		s.afterHook(ctx, "OnAfterResetPassword", h(ctx, updated, meta))
+	}
 	return nil
 }
 
@@ -133,7 +137,9 @@ func (s *Service) RequestVerify(ctx context.Context, email string, meta RequestM
 	if err != nil {
 		return err
 	}
-	s.afterHook(ctx, "OnAfterRequestVerify", s.hooks.OnAfterRequestVerify(ctx, u, token, meta))
+	if h := s.hooks.OnAfterRequestVerify; h != nil {
+		s.afterHook(ctx, "OnAfterRequestVerify", h(ctx, u, token, meta))
+	}
 	return nil
 }
 
@@ -172,6 +178,8 @@ func (s *Service) Verify(ctx context.Context, token string, meta RequestMeta) (U
 	case err != nil:
 		return User{}, s.storeErr("verify", err)
 	}
-	s.afterHook(ctx, "OnAfterVerify", s.hooks.OnAfterVerify(ctx, updated, meta))
+	if h := s.hooks.OnAfterVerify; h != nil {
+		s.afterHook(ctx, "OnAfterVerify", h(ctx, updated, meta))
+	}
 	return updated, nil
 }

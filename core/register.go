@@ -68,7 +68,9 @@ func (s *Service) create(ctx context.Context, in UserCreate, safe bool, meta Req
 	} else {
 		s.log.InfoContext(ctx, "zndraw-auth: user registered", "user_id", created.ID)
 	}
-	s.afterHook(ctx, "OnAfterRegister", s.hooks.OnAfterRegister(ctx, created, meta))
+	if h := s.hooks.OnAfterRegister; h != nil {
+		s.afterHook(ctx, "OnAfterRegister", h(ctx, created, meta))
+	}
 	return created, nil
 }
 

@@ -39,8 +39,8 @@ type Service struct {
 // Option configures New.
 type Option func(*Service)
 
-// WithHooks sets the lifecycle hooks (default: NopHooks). Combine several
-// sets with hooks.Compose.
+// WithHooks sets the lifecycle hooks (default: none). Combine several sets
+// with hooks.Compose.
 func WithHooks(h Hooks) Option { return func(s *Service) { s.hooks = h } }
 
 // WithHasher sets the password hasher (default: argon2id at the reference's
@@ -62,7 +62,7 @@ func New(store Store, settings Settings, opts ...Option) (*Service, error) {
 	if store == nil {
 		return nil, errors.New("zndraw-auth: New: nil store")
 	}
-	s := &Service{store: store, settings: settings, hooks: NopHooks{}, clock: SystemClock, log: slog.Default()}
+	s := &Service{store: store, settings: settings, clock: SystemClock, log: slog.Default()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -111,8 +111,9 @@ func (s *Service) storeErr(op string, err error) error {
 	return fmt.Errorf("zndraw-auth: %s: %w", op, err)
 }
 
-// afterHook runs an after-hook's result through the documented semantics:
-// its error is logged and never changes the outcome.
+// afterHook takes the result of an after-hook through the documented
+// semantics (see Hooks): its error is logged with the hook's name and never
+// changes the outcome.
 func (s *Service) afterHook(ctx context.Context, name string, err error) {
 	if err != nil {
 		s.log.ErrorContext(ctx, "zndraw-auth: after-hook failed", "hook", name, "error", err)

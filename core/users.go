@@ -89,7 +89,9 @@ func (s *Service) UpdateUser(ctx context.Context, user User, upd UserUpdate, saf
 	case err != nil:
 		return User{}, s.storeErr("update user", err)
 	}
-	s.afterHook(ctx, "OnAfterUpdate", s.hooks.OnAfterUpdate(ctx, updated, upd, meta))
+	if h := s.hooks.OnAfterUpdate; h != nil {
+		s.afterHook(ctx, "OnAfterUpdate", h(ctx, updated, upd, meta))
+	}
 	return updated, nil
 }
 
@@ -97,8 +99,10 @@ func (s *Service) UpdateUser(ctx context.Context, user User, upd UserUpdate, saf
 // OnAfterDelete. The user's tokens stop working with the row. Challenges the
 // user approved are kept with their approver cleared.
 func (s *Service) DeleteUser(ctx context.Context, user User, meta RequestMeta) error {
-	if err := s.hooks.OnBeforeDelete(ctx, user, meta); err != nil {
-		return err
+	if h := s.hooks.OnBeforeDelete; h != nil {
+		if err := h(ctx, user, meta); err != nil {
+			return err
+		}
 	}
 	err := s.store.DeleteUser(ctx, user.ID)
 	if errors.Is(err, ErrNotFound) {
@@ -108,6 +112,8 @@ func (s *Service) DeleteUser(ctx context.Context, user User, meta RequestMeta) e
 		return s.storeErr("delete user", err)
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: user deleted", "user_id", user.ID)
-	s.afterHook(ctx, "OnAfterDelete", s.hooks.OnAfterDelete(ctx, user, meta))
+	if h := s.hooks.OnAfterDelete; h != nil {
+		s.afterHook(ctx, "OnAfterDelete", h(ctx, user, meta))
+	}
 	return nil
 }

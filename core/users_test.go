@@ -226,7 +226,7 @@ func TestDeleteUser(t *testing.T) {
 	t.Run("order: before, delete, after", func(t *testing.T) {
 		mem := memstore.New()
 		probe := &deleteProbe{store: mem}
-		svc, err := core.New(mem, testSettings(), core.WithHooks(probe), core.WithHasher(password.New(password.TestParams)), core.WithLogger(quiet))
+		svc, err := core.New(mem, testSettings(), core.WithHooks(core.Hooks{OnBeforeDelete: probe.OnBeforeDelete, OnAfterDelete: probe.OnAfterDelete}), core.WithHasher(password.New(password.TestParams)), core.WithLogger(quiet))
 		require.NoError(t, err)
 		ctx := context.Background()
 		u, err := svc.CreateUser(ctx, core.UserCreate{Email: "a@example.com", Password: testPassword}, core.RequestMeta{})
@@ -266,7 +266,6 @@ func TestDeleteUser(t *testing.T) {
 
 // deleteProbe records whether the user exists when each delete hook runs.
 type deleteProbe struct {
-	core.NopHooks
 	store  *memstore.Store
 	events []string
 }

@@ -1,103 +1,64 @@
 package hooks
 
 import (
-	"context"
 	"errors"
+	"reflect"
+	"strings"
 
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
-// Compose returns hook sets run as one, in the given order. Before-hooks
-// (ValidatePassword, OnBeforeDelete) stop at the first error, which vetoes
-// the operation. After-hooks all run, even when an earlier one fails; their
-// errors are joined (and the Service logs them).
+// Compose returns the hook sets run as one, in the given order. A field set
+// in only one of them is taken as it is; a field set in several runs each
+// in turn: before-hooks (ValidatePassword, OnBeforeDelete) stop at the first
+// error, which vetoes the operation; after-hooks all run, even when an
+// earlier one fails, and their errors are joined (the Service logs them).
+//
+// Compose works field by field over core.Hooks, so a hook added to
+// core.Hooks composes without a change here.
 func Compose(sets ...core.Hooks) core.Hooks {
-	out := make(composed, 0, len(sets))
-	for _, s := range sets {
-		if s != nil {
-			out = append(out, s)
+	var out core.Hooks
+	dst := reflect.ValueOf(&out).Elem()
+	typ := dst.Type()
+	for i := range typ.NumField() {
+		var fns []reflect.Value
+		for _, s := range sets {
+			if f := reflect.ValueOf(s).Field(i); !f.IsNil() {
+				fns = append(fns, f)
+			}
+		}
+		switch len(fns) {
+		case 0:
+		case 1:
+			dst.Field(i).Set(fns[0])
+		default:
+			dst.Field(i).Set(reflect.MakeFunc(typ.Field(i).Type, chain(fns, isBefore(typ.Field(i).Name))))
 		}
 	}
 	return out
 }
 
-type composed []core.Hooks
+// isBefore reports whether the hook field name is a before-hook, whose
+// error vetoes the operation (see core.Hooks).
+func isBefore(name string) bool {
+	return strings.HasPrefix(name, "Validate") || strings.HasPrefix(name, "OnBefore")
+}
 
-func (c composed) before(f func(core.Hooks) error) error {
-	for _, h := range c {
-		if err := f(h); err != nil {
-			return err
+// chain calls fns in order with the same arguments. Every hook returns one
+// error: a before-chain returns the first non-nil one, an after-chain runs
+// them all and joins their errors.
+func chain(fns []reflect.Value, before bool) func([]reflect.Value) []reflect.Value {
+	return func(args []reflect.Value) []reflect.Value {
+		var errs []error
+		for _, f := range fns {
+			if err, _ := f.Call(args)[0].Interface().(error); err != nil {
+				if before {
+					return []reflect.Value{reflect.ValueOf(&err).Elem()}
+				}
+				errs = append(errs, err)
+			}
 		}
+		err := errors.Join(errs...)
+		return []reflect.Value{reflect.ValueOf(&err).Elem()}
 	}
-	return nil
-}
-
-func (c composed) after(f func(core.Hooks) error) error {
-	var errs []error
-	for _, h := range c {
-		if err := f(h); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func (c composed) ValidatePassword(ctx context.Context, password, email string) error {
-	return c.before(func(h core.Hooks) error { return h.ValidatePassword(ctx, password, email) })
-}
-
-func (c composed) OnBeforeDelete(ctx context.Context, u core.User, m core.RequestMeta) error {
-	return c.before(func(h core.Hooks) error { return h.OnBeforeDelete(ctx, u, m) })
-}
-
-func (c composed) OnAfterRegister(ctx context.Context, u core.User, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnAfterRegister(ctx, u, m) })
-}
-
-func (c composed) OnAfterUpdate(ctx context.Context, u core.User, upd core.UserUpdate, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnAfterUpdate(ctx, u, upd, m) })
-}
-
-func (c composed) OnAfterLogin(ctx context.Context, u core.User, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnAfterLogin(ctx, u, m) })
-}
-
-func (c composed) OnAfterLogout(ctx context.Context, u core.User, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnAfterLogout(ctx, u, m) })
-}
-
-func (c composed) OnAfterRequestVerify(ctx context.Context, u core.User, token string, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnAfterRequestVerify(ctx, u, token, m) })
-}
-
-func (c composed) OnAfterVerify(ctx context.Context, u core.User, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnAfterVerify(ctx, u, m) })
-}
-
-func (c composed) OnAfterForgotPassword(ctx context.Context, u core.User, token string, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnAfterForgotPassword(ctx, u, token, m) })
-}
-
-func (c composed) OnAfterResetPassword(ctx context.Context, u core.User, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnAfterResetPassword(ctx, u, m) })
-}
-
-func (c composed) OnAfterDelete(ctx context.Context, u core.User, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnAfterDelete(ctx, u, m) })
-}
-
-func (c composed) OnCLILoginApproved(ctx context.Context, ch core.Challenge, u core.User, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnCLILoginApproved(ctx, ch, u, m) })
-}
-
-func (c composed) OnCLILoginRedeemed(ctx context.Context, ch core.Challenge, u core.User, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnCLILoginRedeemed(ctx, ch, u, m) })
-}
-
-func (c composed) OnCLILoginRejected(ctx context.Context, ch core.Challenge, u core.User, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnCLILoginRejected(ctx, ch, u, m) })
-}
-
-func (c composed) OnImpersonationTokenMinted(ctx context.Context, admin, target core.User, m core.RequestMeta) error {
-	return c.after(func(h core.Hooks) error { return h.OnImpersonationTokenMinted(ctx, admin, target, m) })
 }

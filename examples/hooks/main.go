@@ -69,7 +69,7 @@ func appHooks(logger *slog.Logger, db bun.IDB, sender Sender, protected []string
 	return hooks.Compose(
 		hooks.Audit(logger),
 		passwordPolicy(),
-		welcomeMail{sender: sender},
+		welcomeMail(sender),
 		welcomeLogHook(db),
 		protectAccounts(protected),
 	)

@@ -109,12 +109,12 @@ func newEnv(t *testing.T, sender Sender) *env {
 	}
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	busy := hooks.FromFuncs(&hooks.Funcs{OnBeforeDelete: func(_ context.Context, u core.User, _ core.RequestMeta) error {
+	busy := core.Hooks{OnBeforeDelete: func(_ context.Context, u core.User, _ core.RequestMeta) error {
 		if u.Email == busyEmail {
 			return errors.New("user still has running jobs")
 		}
 		return nil
-	}})
+	}}
 	settings := core.DefaultSettings()
 	settings.SecretKey = strings.Repeat("k", 32)
 	settings.ResetPasswordTokenSecret = strings.Repeat("r", 32)

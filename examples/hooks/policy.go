@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/zincware/zndraw-auth-go/core"
-	"github.com/zincware/zndraw-auth-go/hooks"
 )
 
 // minPasswordLength is the example policy's minimum length in characters.
@@ -26,7 +25,7 @@ const minLocalPart = 3
 // REGISTER_INVALID_PASSWORD (UPDATE_USER_/RESET_PASSWORD_ on the other
 // routes) with the reason the client sees.
 func passwordPolicy() core.Hooks {
-	return hooks.FromFuncs(&hooks.Funcs{
+	return core.Hooks{
 		ValidatePassword: func(_ context.Context, password, email string) error {
 			if utf8.RuneCountInString(password) < minPasswordLength {
 				return &core.InvalidPasswordError{Reason: fmt.Sprintf("Password should be at least %d characters", minPasswordLength)}
@@ -37,5 +36,5 @@ func passwordPolicy() core.Hooks {
 			}
 			return nil
 		},
-	})
+	}
 }

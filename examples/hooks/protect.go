@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/zincware/zndraw-auth-go/core"
-	"github.com/zincware/zndraw-auth-go/hooks"
 )
 
 // protectAccounts vetoes deleting the accounts whose emails are listed
@@ -28,12 +27,12 @@ func protectAccounts(emails []string) core.Hooks {
 			protected[strings.ToLower(e)] = true
 		}
 	}
-	return hooks.FromFuncs(&hooks.Funcs{
+	return core.Hooks{
 		OnBeforeDelete: func(_ context.Context, u core.User, _ core.RequestMeta) error {
 			if protected[strings.ToLower(u.Email)] {
 				return fmt.Errorf("account %s is protected: %w", u.ID, core.ErrForbidden)
 			}
 			return nil
 		},
-	})
+	}
 }

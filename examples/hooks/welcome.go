@@ -8,28 +8,25 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/zincware/zndraw-auth-go/core"
-	"github.com/zincware/zndraw-auth-go/hooks"
 )
 
 // welcomeSubject is the subject of the welcome message.
 const welcomeSubject = "Welcome to ZnDraw"
 
-// welcomeMail sends a welcome message to every new user. It embeds
-// hooks.Base, so it implements core.Hooks with only OnAfterRegister
-// written out.
-type welcomeMail struct {
-	hooks.Base
-	sender Sender
-}
-
-// OnAfterRegister runs after the user row is committed. An error here is
-// logged by the Service; the registration still answers 201.
-func (w welcomeMail) OnAfterRegister(ctx context.Context, u core.User, _ core.RequestMeta) error {
-	body := fmt.Sprintf("Hello %s,\n\nyour ZnDraw account is ready.\n", u.Email)
-	if err := w.sender.Send(ctx, u.Email, welcomeSubject, body); err != nil {
-		return fmt.Errorf("welcome mail to user %s: %w", u.ID, err)
+// welcomeMail sends a welcome message to every new user through sender:
+// fastapi-users' on_after_register. It runs after the user row is
+// committed; an error here is logged by the Service, and the registration
+// still answers 201.
+func welcomeMail(sender Sender) core.Hooks {
+	return core.Hooks{
+		OnAfterRegister: func(ctx context.Context, u core.User, _ core.RequestMeta) error {
+			body := fmt.Sprintf("Hello %s,\n\nyour ZnDraw account is ready.\n", u.Email)
+			if err := sender.Send(ctx, u.Email, welcomeSubject, body); err != nil {
+				return fmt.Errorf("welcome mail to user %s: %w", u.ID, err)
+			}
+			return nil
+		},
 	}
-	return nil
 }
 
 // WelcomeLog is a row of the host application's own welcome_log table,
@@ -51,14 +48,14 @@ func createWelcomeLog(ctx context.Context, db bun.IDB) error {
 	return err
 }
 
-// welcomeLogHook records every registration in welcome_log, written with
-// hooks.FromFuncs: only the funcs that are set run.
+// welcomeLogHook records every registration in welcome_log. Only the hook
+// funcs that are set run; the others are nil and cost nothing.
 func welcomeLogHook(db bun.IDB) core.Hooks {
-	return hooks.FromFuncs(&hooks.Funcs{
+	return core.Hooks{
 		OnAfterRegister: func(ctx context.Context, u core.User, m core.RequestMeta) error {
 			row := &WelcomeLog{UserID: u.ID.String(), Email: u.Email, ClientIP: m.ClientIP, At: time.Now().UTC()}
 			_, err := db.NewInsert().Model(row).Exec(ctx)
 			return err
 		},
-	})
+	}
 }

@@ -221,7 +221,7 @@ func newServer(t *testing.T, store core.Store, opts ...option) *server {
 	}
 	s := &server{t: t, store: store, clock: cfg.clock, logs: &logBuffer{}, mail: newMailbox()}
 	logger := slog.New(slog.NewJSONHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	hs := append([]core.Hooks{hooks.FromFuncs(&hooks.Funcs{
+	hs := append([]core.Hooks{{
 		OnAfterForgotPassword: func(_ context.Context, u core.User, token string, _ core.RequestMeta) error {
 			s.mail.put("reset", u.Email, token)
 			return nil
@@ -242,7 +242,7 @@ func newServer(t *testing.T, store core.Store, opts ...option) *server {
 			s.verifies.Add(1)
 			return nil
 		},
-	})}, cfg.extraHooks...)
+	}}, cfg.extraHooks...)
 	var clk core.Clock = cfg.clock
 	if cfg.realClock {
 		clk = core.SystemClock

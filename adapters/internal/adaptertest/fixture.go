@@ -28,9 +28,8 @@ const (
 // request's context reaches the core.
 type HostKey struct{}
 
-// Recorder is a core.Hooks that records what OnAfterRegister received.
+// Recorder records what OnAfterRegister received (Hooks gives the hook).
 type Recorder struct {
-	core.NopHooks
 	mu    sync.Mutex
 	metas []core.RequestMeta
 	hosts []any
@@ -44,6 +43,9 @@ func (r *Recorder) OnAfterRegister(ctx context.Context, _ core.User, meta core.R
 	r.hosts = append(r.hosts, ctx.Value(HostKey{}))
 	return nil
 }
+
+// Hooks returns the recording OnAfterRegister as a hook set.
+func (r *Recorder) Hooks() core.Hooks { return core.Hooks{OnAfterRegister: r.OnAfterRegister} }
 
 // Last returns what the last OnAfterRegister received, or fails t when it
 // did not run.
@@ -74,7 +76,7 @@ func NewFixture(t testing.TB) *Fixture {
 	s.SecretKey, s.ResetPasswordTokenSecret, s.VerificationTokenSecret = secret(), secret(), secret()
 	s.DefaultAdminEmail, s.DefaultAdminPassword = AdminEmail, AdminPassword
 	f := &Fixture{Hooks: &Recorder{}}
-	svc, err := core.New(memstore.New(), s, core.WithHasher(password.New(password.TestParams)), core.WithHooks(f.Hooks),
+	svc, err := core.New(memstore.New(), s, core.WithHasher(password.New(password.TestParams)), core.WithHooks(f.Hooks.Hooks()),
 		core.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		t.Fatal(err)

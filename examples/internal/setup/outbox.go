@@ -16,10 +16,19 @@ import (
 // It is a development aid, so that a person or the conformance suite can
 // complete the reset and verify flows without a mail server. Never use it
 // in production: the file holds live tokens.
-func Outbox(path string) core.Hooks { return &outbox{path: path} }
+func Outbox(path string) core.Hooks {
+	o := &outbox{path: path}
+	return core.Hooks{
+		OnAfterForgotPassword: func(_ context.Context, u core.User, token string, _ core.RequestMeta) error {
+			return o.write("reset", u.Email, token)
+		},
+		OnAfterRequestVerify: func(_ context.Context, u core.User, token string, _ core.RequestMeta) error {
+			return o.write("verify", u.Email, token)
+		},
+	}
+}
 
 type outbox struct {
-	core.NopHooks
 	path string
 	mu   sync.Mutex
 }
@@ -40,12 +49,4 @@ func (o *outbox) write(kind, email, token string) error {
 	line, _ := json.Marshal(outboxLine{kind, email, token})
 	_, err = f.Write(append(line, '\n'))
 	return errors.Join(err, f.Close())
-}
-
-func (o *outbox) OnAfterForgotPassword(_ context.Context, u core.User, token string, _ core.RequestMeta) error {
-	return o.write("reset", u.Email, token)
-}
-
-func (o *outbox) OnAfterRequestVerify(_ context.Context, u core.User, token string, _ core.RequestMeta) error {
-	return o.write("verify", u.Email, token)
 }

@@ -1,0 +1,24 @@
+// Package hooks holds ready-made lifecycle hooks for core.Service and the
+// tool to combine them.
+//
+// A set of hooks is a core.Hooks value: a struct of optional funcs, in the
+// style of net/http/httptrace.ClientTrace. Set the fields you need and leave
+// the others nil; a nil field costs nothing, and a hook added in a later
+// version breaks no one. The field names are fastapi-users' hook names in Go
+// spelling (on_after_register is OnAfterRegister).
+//
+//   - Compose runs several sets as one, in order;
+//   - Audit writes one structured log/slog line per security event.
+//
+// The semantics every hook follows are documented on core.Hooks:
+// before-hooks (ValidatePassword, OnBeforeDelete) veto with an error;
+// after-hooks run after the write is committed and their errors are logged,
+// never returned to the client.
+//
+//	svc, err := core.New(store, settings, core.WithHooks(hooks.Compose(
+//		hooks.Audit(logger),
+//		core.Hooks{OnAfterRegister: func(ctx context.Context, u core.User, _ core.RequestMeta) error {
+//			return mailer.Welcome(ctx, u.Email)
+//		}},
+//	)))
+package hooks
