@@ -35,7 +35,7 @@ func TestEnsureDefaultAdminCreates(t *testing.T) {
 	assert.True(t, u.IsActive)
 	assert.True(t, u.IsSuperuser)
 	assert.True(t, u.IsVerified)
-	_, _, err = e.svc.Login(e.ctx, "admin@example.com", adminPassword, core.RequestMeta{})
+	_, err = e.svc.Login(e.ctx, "admin@example.com", adminPassword, core.RequestMeta{})
 	require.NoError(t, err, "the configured password works")
 	assert.Empty(t, e.hooks.named("OnAfterRegister"), "not a registration")
 

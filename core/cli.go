@@ -127,7 +127,7 @@ func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, met
 	if err != nil {
 		return CLIPollResult{}, s.storeErr("poll CLI challenge", err)
 	}
-	token, err := s.mintAccess(approver, AudienceAuth, uuid.Nil)
+	sess, err := s.mintAccess(approver, AudienceAuth, uuid.Nil)
 	if err != nil {
 		return CLIPollResult{}, err
 	}
@@ -135,7 +135,7 @@ func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, met
 	if h := s.hooks.OnCLILoginRedeemed; h != nil {
 		s.afterHook(ctx, "OnCLILoginRedeemed", h(ctx, redeemed, approver, meta))
 	}
-	return CLIPollResult{Status: ChallengeApproved, Token: token}, nil
+	return CLIPollResult{Status: ChallengeApproved, Token: sess.AccessToken}, nil
 }
 
 // ApproveCLIChallenge approves a pending challenge for the principal

@@ -264,7 +264,7 @@ func TestPollCLIChallengeRechecksApprover(t *testing.T) {
 		change func(e *env, u core.User)
 	}{
 		{"deactivated", func(e *env, u core.User) {
-			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 			require.NoError(e.t, err)
 		}},
 		{"deleted", func(e *env, u core.User) { require.NoError(e.t, e.svc.DeleteUser(e.ctx, u, core.RequestMeta{})) }},

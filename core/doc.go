@@ -35,8 +35,8 @@
 //	svc, err := core.New(memstore.New(), core.DefaultSettings())
 //	if err != nil { ... }
 //	_, err = svc.Register(ctx, core.UserCreate{Email: "king.arthur@camelot.bt", Password: "guinevere"}, core.RequestMeta{})
-//	token, _, err := svc.Login(ctx, "king.arthur@camelot.bt", "guinevere", core.RequestMeta{})
-//	p, err := svc.CurrentUser(ctx, token, core.AccessActive)
+//	sess, err := svc.Login(ctx, "king.arthur@camelot.bt", "guinevere", core.RequestMeta{})
+//	p, err := svc.CurrentUser(ctx, sess.AccessToken, core.AccessActive)
 //	fmt.Println(p.User.Email)
 //
 // DefaultSettings is dev mode: no default admin, public default secrets

@@ -26,11 +26,11 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	token, _, err := svc.Login(ctx, "king.arthur@camelot.bt", "guinevere", core.RequestMeta{})
+	sess, err := svc.Login(ctx, "king.arthur@camelot.bt", "guinevere", core.RequestMeta{})
 	if err != nil {
 		panic(err)
 	}
-	p, err := svc.CurrentUser(ctx, token, core.AccessActive)
+	p, err := svc.CurrentUser(ctx, sess.AccessToken, core.AccessActive)
 	if err != nil {
 		panic(err)
 	}

@@ -219,9 +219,9 @@ func (e *env) user(email string) core.User { return e.createUser(email, true, fa
 // login logs in with testPassword and returns the token.
 func (e *env) login(email string) string {
 	e.t.Helper()
-	tok, _, err := e.svc.Login(e.ctx, email, testPassword, core.RequestMeta{})
+	sess, err := e.svc.Login(e.ctx, email, testPassword, core.RequestMeta{})
 	require.NoError(e.t, err)
-	return tok
+	return sess.AccessToken
 }
 
 // principal resolves token with AccessActive and requires success.

@@ -25,7 +25,7 @@ func TestAfterHookErrorsAreLoggedNotReturned(t *testing.T) {
 			assert.Equal(t, u, e.get(u.ID))
 		}},
 		{"OnAfterUpdate", func(t *testing.T, e *env) {
-			u, err := e.svc.UpdateUser(e.ctx, e.userByEmail("a@example.com"), core.UserUpdate{IsSuperuser: ptr(true)}, false, core.RequestMeta{})
+			u, err := e.svc.UpdateUser(e.ctx, e.userByEmail("a@example.com"), core.UserUpdate{IsSuperuser: ptr(true)}, core.RequestMeta{})
 			require.NoError(t, err)
 			assert.True(t, e.get(u.ID).IsSuperuser)
 		}},
@@ -52,7 +52,7 @@ func TestAfterHookErrorsAreLoggedNotReturned(t *testing.T) {
 		}},
 		{"OnAfterResetPassword", func(t *testing.T, e *env) {
 			require.NoError(t, e.svc.ResetPassword(e.ctx, e.forgotToken("a@example.com"), "a new passphrase", core.RequestMeta{}))
-			_, _, err := e.svc.Login(e.ctx, "a@example.com", "a new passphrase", core.RequestMeta{})
+			_, err := e.svc.Login(e.ctx, "a@example.com", "a new passphrase", core.RequestMeta{})
 			require.NoError(t, err)
 		}},
 		{"OnAfterDelete", func(t *testing.T, e *env) {
@@ -145,7 +145,7 @@ func TestEveryOperationRunsWithoutHooks(t *testing.T) {
 	require.NoError(t, err)
 	tok := e.login("new@example.com")
 	p := e.principal(tok)
-	_, err = e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Password: ptr("another passphrase")}, false, core.RequestMeta{})
+	_, err = e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Password: ptr("another passphrase")}, core.RequestMeta{})
 	require.NoError(t, err)
 	require.NoError(t, e.svc.ForgotPassword(e.ctx, "new@example.com", core.RequestMeta{}))
 	require.NoError(t, e.svc.RequestVerify(e.ctx, "new@example.com", core.RequestMeta{}))

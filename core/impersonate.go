@@ -25,7 +25,7 @@ func (s *Service) MintImpersonationToken(ctx context.Context, admin *Principal, 
 	if err != nil {
 		return "", s.storeErr("mint impersonation token", err)
 	}
-	token, err := s.mintAccess(target, AudienceAuth, admin.User.ID)
+	sess, err := s.mintAccess(target, AudienceAuth, admin.User.ID)
 	if err != nil {
 		return "", err
 	}
@@ -33,5 +33,5 @@ func (s *Service) MintImpersonationToken(ctx context.Context, admin *Principal, 
 	if h := s.hooks.OnImpersonationTokenMinted; h != nil {
 		s.afterHook(ctx, "OnImpersonationTokenMinted", h(ctx, admin.User, target, meta))
 	}
-	return token, nil
+	return sess.AccessToken, nil
 }

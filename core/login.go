@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -62,28 +63,39 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, meta
 	return u, nil
 }
 
-// Login authenticates and mints an access token (the bearer login route):
-// claims sub, aud ["fastapi-users:auth"], iat, exp, jti and tv. It fires
-// OnAfterLogin.
-func (s *Service) Login(ctx context.Context, email, password string, meta RequestMeta) (string, User, error) {
+// Session is what a login hands out: a freshly minted access token and the
+// principal it stands for (the user, and the token's id, expiry and
+// version), so the caller never resolves the token it was just given.
+type Session struct {
+	// AccessToken is the signed JWT the client presents as a bearer token
+	// (or in the session cookie).
+	AccessToken string
+	Principal
+}
+
+// Login authenticates and mints an access token: the one password login
+// of the kit, behind the bearer login, the cookie login and the CLI
+// approval page. The token's claims are sub, aud ["fastapi-users:auth"],
+// iat, exp, jti and tv. It fires OnAfterLogin.
+func (s *Service) Login(ctx context.Context, email, password string, meta RequestMeta) (*Session, error) {
 	u, err := s.Authenticate(ctx, email, password, meta)
 	if err != nil {
-		return "", User{}, err
+		return nil, err
 	}
-	token, err := s.mintAccess(u, []string{AudienceAuth}, uuid.Nil)
+	sess, err := s.mintAccess(u, []string{AudienceAuth}, uuid.Nil)
 	if err != nil {
-		return "", User{}, err
+		return nil, err
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: login", "user_id", u.ID, "method", "password", "client_ip", meta.ClientIP)
 	if h := s.hooks.OnAfterLogin; h != nil {
 		s.afterHook(ctx, "OnAfterLogin", h(ctx, u, meta))
 	}
-	return token, u, nil
+	return sess, nil
 }
 
 // mintAccess mints an access token for u. aud is a list for login tokens and
 // a string for CLI and impersonation tokens, as in the reference.
-func (s *Service) mintAccess(u User, aud any, impersonatedBy uuid.UUID) (string, error) {
+func (s *Service) mintAccess(u User, aud any, impersonatedBy uuid.UUID) (*Session, error) {
 	now := s.now()
 	version := u.TokenVersion
 	c := mintClaims{
@@ -97,7 +109,18 @@ func (s *Service) mintAccess(u User, aud any, impersonatedBy uuid.UUID) (string,
 	if impersonatedBy != uuid.Nil {
 		c.ImpersonatedBy = impersonatedBy.String()
 	}
-	return s.access.sign(c)
+	token, err := s.access.sign(c)
+	if err != nil {
+		return nil, err
+	}
+	info := TokenInfo{
+		ID:             c.ID,
+		IssuedAt:       time.Unix(c.IssuedAt, 0).UTC(),
+		ExpiresAt:      time.Unix(c.ExpiresAt, 0).UTC(),
+		ImpersonatedBy: impersonatedBy,
+		Version:        version,
+	}
+	return &Session{AccessToken: token, Principal: Principal{User: u, Token: info}}, nil
 }
 
 // Logout revokes the principal's token (by jti, until it expires) for every

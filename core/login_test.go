@@ -39,18 +39,22 @@ func TestAuthenticate(t *testing.T) {
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
 				assert.Equal(t, core.User{}, u)
-				tok, _, err := e.svc.Login(e.ctx, tc.email, tc.password, core.RequestMeta{})
+				sess, err := e.svc.Login(e.ctx, tc.email, tc.password, core.RequestMeta{})
 				require.ErrorIs(t, err, tc.wantErr)
-				assert.Empty(t, tok)
+				assert.Nil(t, sess)
 				assert.Empty(t, e.hooks.named("OnAfterLogin"), "OnAfterLogin only on success")
 				return
 			}
 			require.NoError(t, err)
 			assert.Equal(t, want, u)
-			tok, lu, err := e.svc.Login(e.ctx, tc.email, tc.password, core.RequestMeta{ClientIP: "192.0.2.1"})
+			sess, err := e.svc.Login(e.ctx, tc.email, tc.password, core.RequestMeta{ClientIP: "192.0.2.1"})
 			require.NoError(t, err)
-			assert.NotEmpty(t, tok)
-			assert.Equal(t, want, lu)
+			assert.Equal(t, want, sess.User)
+			// The session's principal is what resolving its token gives:
+			// callers need not parse the token they were just handed.
+			p, err := e.svc.CurrentUser(e.ctx, sess.AccessToken, core.AccessActive)
+			require.NoError(t, err)
+			assert.Equal(t, *p, sess.Principal)
 			calls := e.hooks.named("OnAfterLogin")
 			require.Len(t, calls, 1)
 			assert.Equal(t, want.ID, calls[0].User.ID)
@@ -120,7 +124,7 @@ func TestLoginRehashesLegacyHashes(t *testing.T) {
 				resetToken = e.forgotToken("legacy@example.com")
 			}
 
-			_, got, err := e.svc.Login(e.ctx, "legacy@example.com", testPassword, core.RequestMeta{})
+			sess, err := e.svc.Login(e.ctx, "legacy@example.com", testPassword, core.RequestMeta{})
 			stored := e.get(u.ID)
 			assert.True(t, strings.HasPrefix(stored.HashedPassword, current), "stored hash upgraded: %s", stored.HashedPassword)
 			assert.NotEqual(t, tc.hash, stored.HashedPassword)
@@ -129,9 +133,9 @@ func TestLoginRehashesLegacyHashes(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, stored.HashedPassword, got.HashedPassword, "the returned user carries the new hash")
+			assert.Equal(t, stored.HashedPassword, sess.User.HashedPassword, "the returned user carries the new hash")
 			// The upgraded hash still verifies, and needs no further upgrade.
-			_, _, err = e.svc.Login(e.ctx, "legacy@example.com", testPassword, core.RequestMeta{})
+			_, err = e.svc.Login(e.ctx, "legacy@example.com", testPassword, core.RequestMeta{})
 			require.NoError(t, err)
 			assert.Equal(t, stored.HashedPassword, e.get(u.ID).HashedPassword, "no second rehash")
 			// A rehash kills outstanding reset tokens (CONTRACT §5.4).
@@ -144,7 +148,7 @@ func TestLoginRehashesLegacyHashes(t *testing.T) {
 		u := core.User{ID: uuid.New(), Email: "legacy@example.com", HashedPassword: string(bc), IsActive: true}
 		_, err := e.mem.CreateUser(e.ctx, u)
 		require.NoError(t, err)
-		_, _, err = e.svc.Login(e.ctx, "legacy@example.com", "wrong password", core.RequestMeta{})
+		_, err = e.svc.Login(e.ctx, "legacy@example.com", "wrong password", core.RequestMeta{})
 		require.ErrorIs(t, err, core.ErrBadCredentials)
 		assert.Equal(t, string(bc), e.get(u.ID).HashedPassword)
 	})
@@ -158,7 +162,7 @@ func TestLoginUnknownHashFormat(t *testing.T) {
 			_, err := e.mem.CreateUser(e.ctx, u)
 			require.NoError(t, err)
 			require.NotPanics(t, func() {
-				_, _, err = e.svc.Login(e.ctx, "odd@example.com", testPassword, core.RequestMeta{})
+				_, err = e.svc.Login(e.ctx, "odd@example.com", testPassword, core.RequestMeta{})
 			})
 			require.ErrorIs(t, err, core.ErrBadCredentials)
 			recs := e.logs.find(t, "unreadable")
@@ -184,14 +188,14 @@ func TestLoginRequireVerification(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, withSettings(func(s *core.Settings) { s.RequireVerification = true }))
 			e.createUser("a@example.com", true, false, tc.verified)
-			tok, _, err := e.svc.Login(e.ctx, "a@example.com", tc.password, core.RequestMeta{})
+			sess, err := e.svc.Login(e.ctx, "a@example.com", tc.password, core.RequestMeta{})
 			if tc.wantErr == nil {
 				require.NoError(t, err)
-				assert.NotEmpty(t, tok)
+				assert.NotEmpty(t, sess.AccessToken)
 				return
 			}
 			require.ErrorIs(t, err, tc.wantErr)
-			assert.Empty(t, tok)
+			assert.Nil(t, sess)
 			assert.Empty(t, e.hooks.named("OnAfterLogin"))
 		})
 	}
@@ -222,7 +226,7 @@ func TestLoginStoreOutage(t *testing.T) {
 			e.user("a@example.com")
 			st.fail(method)
 			for _, pw := range []string{testPassword, "wrong password"} {
-				_, _, err := e.svc.Login(e.ctx, "a@example.com", pw, core.RequestMeta{ClientIP: "192.0.2.1"})
+				_, err := e.svc.Login(e.ctx, "a@example.com", pw, core.RequestMeta{ClientIP: "192.0.2.1"})
 				require.ErrorIs(t, err, core.ErrServiceUnavailable)
 				assert.NotErrorIs(t, err, core.ErrBadCredentials)
 				assert.NotErrorIs(t, err, core.ErrUnauthorized)

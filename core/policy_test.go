@@ -40,7 +40,7 @@ var passwordOps = []passwordOp{
 		setup: func(e *env) (func(string) error, func() bool) {
 			u := e.user("u@example.com")
 			run := func(pw string) error {
-				_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Password: &pw}, true, core.RequestMeta{})
+				_, err := e.svc.UpdateSelf(e.ctx, &core.Principal{User: u}, core.UserUpdate{Password: &pw}, core.RequestMeta{})
 				return err
 			}
 			return run, func() bool { return e.get(u.ID) != u }

@@ -187,7 +187,7 @@ func TestCurrentUserUserState(t *testing.T) {
 			require.NoError(t, e.svc.DeleteUser(e.ctx, u, core.RequestMeta{}))
 		}},
 		{"deactivated", func(e *env, u core.User, _ string) {
-			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 			require.NoError(t, err)
 		}},
 		{"deactivated in the store directly", func(e *env, u core.User, _ string) {
@@ -201,7 +201,7 @@ func TestCurrentUserUserState(t *testing.T) {
 			require.NoError(t, e.svc.Logout(e.ctx, e.principal(tok), core.RequestMeta{}))
 		}},
 		{"password changed", func(e *env, u core.User, _ string) {
-			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Password: ptr("another passphrase")}, true, core.RequestMeta{})
+			_, err := e.svc.UpdateSelf(e.ctx, &core.Principal{User: u}, core.UserUpdate{Password: ptr("another passphrase")}, core.RequestMeta{})
 			require.NoError(t, err)
 		}},
 		{"password reset", func(e *env, u core.User, _ string) {
@@ -237,7 +237,7 @@ func TestRevocationIsExact(t *testing.T) {
 		password string // to log in with afterwards
 	}{
 		{"password change", func(e *env, u core.User) core.User {
-			u, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Password: ptr("another passphrase")}, true, core.RequestMeta{})
+			u, err := e.svc.UpdateSelf(e.ctx, &core.Principal{User: u}, core.UserUpdate{Password: ptr("another passphrase")}, core.RequestMeta{})
 			require.NoError(t, err)
 			return u
 		}, "another passphrase"},
@@ -246,9 +246,9 @@ func TestRevocationIsExact(t *testing.T) {
 			return e.get(u.ID)
 		}, "another passphrase"},
 		{"deactivation and reactivation", func(e *env, u core.User) core.User {
-			u, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+			u, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 			require.NoError(t, err)
-			u, err = e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(true)}, false, core.RequestMeta{})
+			u, err = e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(true)}, core.RequestMeta{})
 			require.NoError(t, err)
 			return u
 		}, testPassword},
@@ -262,11 +262,11 @@ func TestRevocationIsExact(t *testing.T) {
 			u := e.user("a@example.com")
 			before := e.login("a@example.com")
 			u = tc.change(e, u)
-			after, _, err := e.svc.Login(e.ctx, "a@example.com", tc.password, core.RequestMeta{})
+			after, err := e.svc.Login(e.ctx, "a@example.com", tc.password, core.RequestMeta{})
 			require.NoError(t, err)
 			_, err = e.svc.CurrentUser(e.ctx, before, core.AccessActive)
 			require.ErrorIs(t, err, core.ErrUnauthorized, "minted before")
-			p := e.principal(after)
+			p := e.principal(after.AccessToken)
 			assert.Equal(t, u.ID, p.User.ID)
 			// The same holds for a reference token without tv.
 			_, err = e.svc.CurrentUser(e.ctx, hs256(t, refClaims(u.ID)), core.AccessActive)
@@ -285,7 +285,7 @@ func TestCurrentUserAccessLevels(t *testing.T) {
 	userTok := e.login("user@example.com")
 	verifiedTok := e.login("verified@example.com")
 	oldAdminTok := e.login("old-admin@example.com")
-	_, err := e.svc.UpdateUser(e.ctx, inactiveAdmin, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+	_, err := e.svc.UpdateUser(e.ctx, inactiveAdmin, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 	require.NoError(t, err)
 	adminP := e.principal(adminTok)
 	impersonateAdmin, err := e.svc.MintImpersonationToken(e.ctx, adminP, admin.ID, core.RequestMeta{})
@@ -341,11 +341,11 @@ func TestImpersonationTokenDiesWithAdminPowers(t *testing.T) {
 		change func(e *env, admin core.User)
 	}{
 		{"demoted", func(e *env, admin core.User) {
-			_, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsSuperuser: ptr(false)}, false, core.RequestMeta{})
+			_, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsSuperuser: ptr(false)}, core.RequestMeta{})
 			require.NoError(t, err)
 		}},
 		{"deactivated", func(e *env, admin core.User) {
-			_, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+			_, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 			require.NoError(t, err)
 		}},
 		{"deleted", func(e *env, admin core.User) {

@@ -49,24 +49,24 @@ func TestLoginPerIPLimit(t *testing.T) {
 		if i == 1 {
 			pw = "wrong password" // failures count towards the IP limit too
 		}
-		_, _, err := e.svc.Login(e.ctx, "a@example.com", pw, ip)
+		_, err := e.svc.Login(e.ctx, "a@example.com", pw, ip)
 		if i == 1 {
 			require.ErrorIs(t, err, core.ErrBadCredentials)
 		} else {
 			require.NoError(t, err)
 		}
 	}
-	_, _, err := e.svc.Login(e.ctx, "a@example.com", testPassword, ip)
+	_, err := e.svc.Login(e.ctx, "a@example.com", testPassword, ip)
 	retry := requireTooMany(t, err, time.Minute)
 	assert.Len(t, e.hooks.named("OnAfterLogin"), 2, "no login through the limit")
 
-	_, _, err = e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{ClientIP: "203.0.113.2"})
+	_, err = e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{ClientIP: "203.0.113.2"})
 	require.NoError(t, err, "another IP is not limited")
-	_, _, err = e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{})
+	_, err = e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{})
 	require.NoError(t, err, "calls without a client IP are not limited per IP")
 
 	e.clock.Advance(retry)
-	_, _, err = e.svc.Login(e.ctx, "a@example.com", testPassword, ip)
+	_, err = e.svc.Login(e.ctx, "a@example.com", testPassword, ip)
 	require.NoError(t, err, "the window ended")
 }
 
@@ -76,28 +76,28 @@ func TestLoginPerAccountFailureLimit(t *testing.T) {
 	e.user("b@example.com")
 	for i := range 3 {
 		ip := core.RequestMeta{ClientIP: fmt.Sprintf("203.0.113.%d", i)} // per account, not per IP
-		_, _, err := e.svc.Login(e.ctx, "a@example.com", "wrong password", ip)
+		_, err := e.svc.Login(e.ctx, "a@example.com", "wrong password", ip)
 		require.ErrorIs(t, err, core.ErrBadCredentials)
 	}
-	_, _, err := e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{})
+	_, err := e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{})
 	retry := requireTooMany(t, err, time.Hour)
-	_, _, err = e.svc.Login(e.ctx, "A@EXAMPLE.COM", testPassword, core.RequestMeta{})
+	_, err = e.svc.Login(e.ctx, "A@EXAMPLE.COM", testPassword, core.RequestMeta{})
 	requireTooMany(t, err, time.Hour)
 	e.login("b@example.com") // other accounts are not affected
 	require.NoError(t, e.svc.ForgotPassword(e.ctx, "a@example.com", core.RequestMeta{}), "forgot-password works while locked")
 
 	e.clock.Advance(retry - time.Second)
-	_, _, err = e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{})
+	_, err = e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{})
 	requireTooMany(t, err, time.Second)
 	e.clock.Advance(time.Second)
 	e.login("a@example.com") // no permanent lockout
 
 	t.Run("unknown accounts are counted too", func(t *testing.T) {
 		for range 3 {
-			_, _, err := e.svc.Login(e.ctx, "ghost@example.com", testPassword, core.RequestMeta{})
+			_, err := e.svc.Login(e.ctx, "ghost@example.com", testPassword, core.RequestMeta{})
 			require.ErrorIs(t, err, core.ErrBadCredentials)
 		}
-		_, _, err := e.svc.Login(e.ctx, "ghost@example.com", testPassword, core.RequestMeta{})
+		_, err := e.svc.Login(e.ctx, "ghost@example.com", testPassword, core.RequestMeta{})
 		requireTooMany(t, err, time.Hour)
 	})
 }
@@ -147,9 +147,9 @@ func TestRateLimitsDisabled(t *testing.T) {
 	e.user("a@example.com")
 	ip := core.RequestMeta{ClientIP: "203.0.113.1"}
 	for i := range 5 {
-		_, _, err := e.svc.Login(e.ctx, "a@example.com", "wrong password", ip)
+		_, err := e.svc.Login(e.ctx, "a@example.com", "wrong password", ip)
 		require.ErrorIs(t, err, core.ErrBadCredentials)
-		_, _, err = e.svc.Login(e.ctx, "a@example.com", testPassword, ip)
+		_, err = e.svc.Login(e.ctx, "a@example.com", testPassword, ip)
 		require.NoError(t, err)
 		_, err = e.svc.Register(e.ctx, core.UserCreate{Email: fmt.Sprintf("u%d@example.com", i), Password: testPassword}, ip)
 		require.NoError(t, err)

@@ -127,7 +127,7 @@ func TestResetPasswordBadTokens(t *testing.T) {
 		}},
 		{"after a password change", func(t *testing.T, e *env, u core.User) string {
 			tok := e.forgotToken(u.Email)
-			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Password: ptr("changed passphrase")}, true, core.RequestMeta{})
+			_, err := e.svc.UpdateSelf(e.ctx, &core.Principal{User: u}, core.UserUpdate{Password: ptr("changed passphrase")}, core.RequestMeta{})
 			require.NoError(t, err)
 			return tok
 		}},
@@ -167,9 +167,9 @@ func TestResetPassword(t *testing.T) {
 		assert.NotEqual(t, u.HashedPassword, stored.HashedPassword)
 		assert.Equal(t, u.TokenVersion+1, stored.TokenVersion)
 		assert.True(t, stored.IsVerified, "only the password changes")
-		_, _, err := e.svc.Login(e.ctx, "a@example.com", "a new passphrase", core.RequestMeta{})
+		_, err := e.svc.Login(e.ctx, "a@example.com", "a new passphrase", core.RequestMeta{})
 		require.NoError(t, err)
-		_, _, err = e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{})
+		_, err = e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{})
 		require.ErrorIs(t, err, core.ErrBadCredentials)
 		_, err = e.svc.CurrentUser(e.ctx, access, core.AccessActive)
 		require.ErrorIs(t, err, core.ErrUnauthorized, "earlier access tokens are revoked")
@@ -246,7 +246,7 @@ func TestResetPasswordConcurrentUse(t *testing.T) {
 	require.NotEqual(t, -1, winner, "one reset succeeds")
 	assert.Len(t, e.hooks.named("OnAfterResetPassword"), 1)
 	assert.Equal(t, u.TokenVersion+1, e.get(u.ID).TokenVersion, "tokens revoked once")
-	_, _, err := e.svc.Login(e.ctx, "a@example.com", "new passphrase "+string(rune('a'+winner)), core.RequestMeta{})
+	_, err := e.svc.Login(e.ctx, "a@example.com", "new passphrase "+string(rune('a'+winner)), core.RequestMeta{})
 	require.NoError(t, err, "the stored password is the winner's")
 }
 
@@ -327,7 +327,7 @@ func TestVerify(t *testing.T) {
 		}, core.ErrVerifyBadToken},
 		{"email changed since", func(t *testing.T, e *env, u, _ core.User) string {
 			tok := e.verifyToken(u.Email)
-			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Email: ptr("moved@example.com")}, true, core.RequestMeta{})
+			_, err := e.svc.UpdateSelf(e.ctx, &core.Principal{User: u}, core.UserUpdate{Email: ptr("moved@example.com")}, core.RequestMeta{})
 			require.NoError(t, err)
 			return tok
 		}, core.ErrVerifyBadToken},
@@ -379,7 +379,7 @@ func TestVerifySuccess(t *testing.T) {
 		e := newEnv(t)
 		u := e.user("a@example.com")
 		tok := e.verifyToken("a@example.com")
-		_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+		_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 		require.NoError(t, err)
 		got, err := e.svc.Verify(e.ctx, tok, core.RequestMeta{})
 		require.NoError(t, err)

@@ -180,11 +180,11 @@ func TestTokenCacheInvalidatedByOwnWrites(t *testing.T) {
 			require.NoError(e.t, e.svc.Logout(e.ctx, p, core.RequestMeta{}))
 		}, wantAfter: core.ErrUnauthorized},
 		{name: "deactivation", act: func(e *env, u, _ core.User, _ *core.Principal) {
-			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 			require.NoError(e.t, err)
 		}, wantAfter: core.ErrUnauthorized},
 		{name: "password change", act: func(e *env, u, _ core.User, _ *core.Principal) {
-			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Password: ptr("another passphrase")}, true, core.RequestMeta{})
+			_, err := e.svc.UpdateSelf(e.ctx, &core.Principal{User: u}, core.UserUpdate{Password: ptr("another passphrase")}, core.RequestMeta{})
 			require.NoError(e.t, err)
 		}, wantAfter: core.ErrUnauthorized},
 		{name: "delete", act: func(e *env, u, _ core.User, _ *core.Principal) {
@@ -201,11 +201,11 @@ func TestTokenCacheInvalidatedByOwnWrites(t *testing.T) {
 			require.NoError(e.t, err)
 		}, access: core.Access{Verified: true}, wantBefore: core.ErrForbidden},
 		{name: "admin demoted: their impersonation token dies", act: func(e *env, _, admin core.User, _ *core.Principal) {
-			_, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsSuperuser: ptr(false)}, false, core.RequestMeta{})
+			_, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsSuperuser: ptr(false)}, core.RequestMeta{})
 			require.NoError(e.t, err)
 		}, impersonated: true, wantAfter: core.ErrUnauthorized},
 		{name: "admin deactivated: their impersonation token dies", act: func(e *env, _, admin core.User, _ *core.Principal) {
-			_, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+			_, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 			require.NoError(e.t, err)
 		}, impersonated: true, wantAfter: core.ErrUnauthorized},
 	} {
@@ -242,7 +242,7 @@ func TestTokenCacheUserStateIsCurrent(t *testing.T) {
 	u := e.user("a@example.com")
 	tok := e.login(u.Email)
 	e.principal(tok)
-	_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Email: ptr("b@example.com"), IsVerified: ptr(true)}, false, core.RequestMeta{})
+	_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{Email: ptr("b@example.com"), IsVerified: ptr(true)}, core.RequestMeta{})
 	require.NoError(t, err)
 	p := e.principal(tok)
 	assert.Equal(t, "b@example.com", p.User.Email)
@@ -268,7 +268,7 @@ func TestTokenCacheStalenessAcrossInstances(t *testing.T) {
 			require.NoError(e.t, b.Logout(e.ctx, p, core.RequestMeta{}))
 		}, atOnce: true},
 		{name: "deactivation", act: func(e *env, b *core.Service, u, _ core.User, _ string) {
-			_, err := b.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+			_, err := b.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 			require.NoError(e.t, err)
 		}},
 		{name: "logout everywhere", act: func(e *env, b *core.Service, u, _ core.User, _ string) {
@@ -278,7 +278,7 @@ func TestTokenCacheStalenessAcrossInstances(t *testing.T) {
 			require.NoError(e.t, b.DeleteUser(e.ctx, u, core.RequestMeta{}))
 		}},
 		{name: "superuser demoted", act: func(e *env, b *core.Service, _, admin core.User, _ string) {
-			_, err := b.UpdateUser(e.ctx, admin, core.UserUpdate{IsSuperuser: ptr(false)}, false, core.RequestMeta{})
+			_, err := b.UpdateUser(e.ctx, admin, core.UserUpdate{IsSuperuser: ptr(false)}, core.RequestMeta{})
 			require.NoError(e.t, err)
 		}, superuserAtOnce: true},
 	} {
@@ -369,7 +369,7 @@ func TestTokenCacheReadBeforeWrite(t *testing.T) {
 		act    func(e *env, u core.User, p *core.Principal)
 	}{
 		{"GetUser", func(e *env, u core.User, _ *core.Principal) {
-			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+			_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 			require.NoError(e.t, err)
 		}},
 		{"IsTokenRevoked", func(e *env, _ core.User, p *core.Principal) {
@@ -425,7 +425,7 @@ func TestTokenCacheConcurrentUse(t *testing.T) {
 	for checks.Load() < 100 {
 		runtime.Gosched() // until the checkers are under way
 	}
-	_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+	_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 	require.NoError(t, err)
 	for _, tok := range tokens {
 		assert.ErrorIs(t, e.check(e.svc, tok, core.AccessActive), core.ErrUnauthorized)

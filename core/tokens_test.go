@@ -67,9 +67,9 @@ func TestJTIUnique(t *testing.T) {
 	e.user("a@example.com")
 	seen := make(map[string]bool, 1000)
 	for range 1000 {
-		tok, _, err := e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{})
+		sess, err := e.svc.Login(e.ctx, "a@example.com", testPassword, core.RequestMeta{})
 		require.NoError(t, err)
-		_, claims, _, _ := jwtParts(t, tok)
+		_, claims, _, _ := jwtParts(t, sess.AccessToken)
 		jti := assertJTI(t, claims)
 		require.False(t, seen[jti], "jti %s repeated", jti)
 		seen[jti] = true

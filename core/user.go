@@ -31,7 +31,7 @@ type UserCreate struct {
 }
 
 // UserUpdate is the input of an update (fastapi-users' UserUpdate). A nil
-// field is "not set". In safe mode (PATCH /users/me) only Password and Email
+// field is "not set". For UpdateSelf (PATCH /users/me) only Password and Email
 // are honoured. Fields are applied in the order password, email, is_active,
 // is_superuser, is_verified; an email change resets is_verified unless
 // IsVerified is also set (superuser mode only).

@@ -19,10 +19,18 @@ func (s *Service) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 	return u, nil
 }
 
-// UpdateUser applies upd to user (fastapi-users' update + _update). In safe
-// mode (a user updating themselves) only Password and Email are honoured; in
-// superuser mode all five fields are. Fields are applied in the order
-// password, email, is_active, is_superuser, is_verified:
+// UpdateSelf is a user updating their own account (PATCH /users/me,
+// fastapi-users' update with safe=True): only upd's Password and Email are
+// honoured, the flags are ignored. p is the caller. Otherwise it is
+// UpdateUser.
+func (s *Service) UpdateSelf(ctx context.Context, p *Principal, upd UserUpdate, meta RequestMeta) (User, error) {
+	return s.updateUser(ctx, p.User, UserUpdate{Password: upd.Password, Email: upd.Email}, meta)
+}
+
+// UpdateUser applies upd to user with every field honoured, as a superuser
+// may (PATCH /users/{id}; fastapi-users' update + _update with
+// safe=False). Fields are applied in the order password, email, is_active,
+// is_superuser, is_verified:
 //   - a password is checked by the policy (UPDATE_USER_INVALID_PASSWORD),
 //     hashed, and revokes every earlier token of the user;
 //   - an email that differs (case-sensitively) from the current one is
@@ -34,10 +42,13 @@ func (s *Service) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 //
 // Everything is written in one conditional write, then OnAfterUpdate fires
 // with upd as honoured.
-func (s *Service) UpdateUser(ctx context.Context, user User, upd UserUpdate, safe bool, meta RequestMeta) (User, error) {
-	if safe {
-		upd = UserUpdate{Password: upd.Password, Email: upd.Email}
-	}
+func (s *Service) UpdateUser(ctx context.Context, user User, upd UserUpdate, meta RequestMeta) (User, error) {
+	return s.updateUser(ctx, user, upd, meta)
+}
+
+// updateUser is UpdateUser with upd already limited to what the caller may
+// change.
+func (s *Service) updateUser(ctx context.Context, user User, upd UserUpdate, meta RequestMeta) (User, error) {
 	var p UserPatch
 	if upd.Password != nil {
 		if err := s.checkPassword(ctx, CodeUpdateUserInvalidPassword, *upd.Password, user.Email); err != nil {

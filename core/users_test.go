@@ -128,7 +128,13 @@ func TestUpdateUser(t *testing.T) {
 			e := newEnv(t)
 			u := e.createUser("alice@example.com", true, false, true)
 			e.user("bob@example.com")
-			got, err := e.svc.UpdateUser(e.ctx, u, tc.upd, tc.safe, core.RequestMeta{})
+			update := func() (core.User, error) { return e.svc.UpdateUser(e.ctx, u, tc.upd, core.RequestMeta{}) }
+			if tc.safe {
+				update = func() (core.User, error) {
+					return e.svc.UpdateSelf(e.ctx, &core.Principal{User: u}, tc.upd, core.RequestMeta{})
+				}
+			}
+			got, err := update()
 			if tc.wantErr != nil || tc.wantType != nil {
 				if tc.wantErr != nil {
 					require.ErrorIs(t, err, tc.wantErr)
@@ -146,9 +152,9 @@ func TestUpdateUser(t *testing.T) {
 			assert.Equal(t, tc.email, stored.Email)
 			if tc.newPass != "" {
 				assert.NotEqual(t, u.HashedPassword, stored.HashedPassword)
-				_, _, err := e.svc.Login(e.ctx, tc.email, tc.newPass, core.RequestMeta{})
+				_, err := e.svc.Login(e.ctx, tc.email, tc.newPass, core.RequestMeta{})
 				require.NoError(t, err, "the new password works")
-				_, _, err = e.svc.Login(e.ctx, tc.email, testPassword, core.RequestMeta{})
+				_, err = e.svc.Login(e.ctx, tc.email, testPassword, core.RequestMeta{})
 				require.ErrorIs(t, err, core.ErrBadCredentials, "the old one does not")
 			} else {
 				assert.Equal(t, u.HashedPassword, stored.HashedPassword, "hash kept")
@@ -171,14 +177,14 @@ func TestUpdateUserEdgeCases(t *testing.T) {
 		e := newEnv(t)
 		u := e.user("a@example.com")
 		require.NoError(t, e.mem.DeleteUser(e.ctx, u.ID))
-		_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsSuperuser: ptr(true)}, false, core.RequestMeta{})
+		_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsSuperuser: ptr(true)}, core.RequestMeta{})
 		require.ErrorIs(t, err, core.ErrUserNotFound)
 	})
 	t.Run("after-hook error: update stands", func(t *testing.T) {
 		e := newEnv(t)
 		u := e.user("a@example.com")
 		e.hooks.failWith("OnAfterUpdate", errors.New("boom"))
-		got, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsSuperuser: ptr(true)}, false, core.RequestMeta{})
+		got, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsSuperuser: ptr(true)}, core.RequestMeta{})
 		require.NoError(t, err)
 		assert.True(t, got.IsSuperuser)
 		assert.True(t, e.get(u.ID).IsSuperuser)
@@ -187,7 +193,7 @@ func TestUpdateUserEdgeCases(t *testing.T) {
 	t.Run("deactivating an inactive user does not bump", func(t *testing.T) {
 		e := newEnv(t)
 		u := e.createUser("a@example.com", false, false, false)
-		got, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, false, core.RequestMeta{})
+		got, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
 		require.NoError(t, err)
 		assert.Equal(t, u.TokenVersion, got.TokenVersion)
 	})
@@ -196,7 +202,7 @@ func TestUpdateUserEdgeCases(t *testing.T) {
 		e := newEnv(t, withStore(st))
 		u := e.user("a@example.com")
 		st.fail("UpdateUser")
-		_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsSuperuser: ptr(true)}, false, core.RequestMeta{})
+		_, err := e.svc.UpdateUser(e.ctx, u, core.UserUpdate{IsSuperuser: ptr(true)}, core.RequestMeta{})
 		require.ErrorIs(t, err, core.ErrServiceUnavailable)
 		assert.Empty(t, e.hooks.named("OnAfterUpdate"))
 	})

@@ -12,7 +12,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -359,7 +358,7 @@ func (pg *approvalPage) login(r *Request, f form, code string) *Response {
 	if email == "" || password == "" {
 		return pg.signIn(r, http.StatusBadRequest, code, email, "Enter your email and password.")
 	}
-	token, _, err := pg.api.svc.Login(r.Context, email, password, pg.api.Meta(r))
+	sess, err := pg.api.svc.Login(r.Context, email, password, pg.api.Meta(r))
 	if err != nil {
 		var ce *core.Error
 		switch {
@@ -374,7 +373,7 @@ func (pg *approvalPage) login(r *Request, f form, code string) *Response {
 		}
 		return pg.failure(r, err)
 	}
-	return pg.redirect(code, pg.session.set(token))
+	return pg.redirect(code, pg.session.set(sess.AccessToken))
 }
 
 // randomToken is a fresh double-submit value: 32 random bytes, base64url.
@@ -391,9 +390,4 @@ func validRandomToken(s string) bool {
 	}
 	_, err := base64.RawURLEncoding.DecodeString(s)
 	return err == nil
-}
-
-// retryAfterHeader is a Retry-After header in whole seconds (at least 1).
-func retryAfterHeader(d time.Duration) Header {
-	return Header{"Retry-After", strconv.Itoa(max(int((d+time.Second-1)/time.Second), 1))}
 }

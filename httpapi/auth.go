@@ -1,40 +1,57 @@
 package httpapi
 
 import (
-	"context"
+	"net/http"
 	"strings"
 
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
+// AuthenticateRequest resolves the caller of a request for the given access
+// level: the entry point of every protected request, the kit's own routes
+// and the host's routes behind an adapter's middleware alike, so both answer
+// the same. It returns the principal (nil for an anonymous optional
+// request) or the response to send instead: 401 Unauthorized, 403
+// Forbidden, 503 SERVICE_UNAVAILABLE.
+//
+// The credentials are the Authorization bearer token and, when the cookie
+// transport is on (Config.Cookie) and the bearer token is missing or does
+// not resolve, the session cookie, with the CSRF check for unsafe methods.
+// The backends are tried in that order; the first that resolves wins.
+func (a *API) AuthenticateRequest(r *Request, access core.Access) (*core.Principal, *Response) {
+	bearer := BearerToken(r.Header("Authorization"))
+	if a.cookie == nil || a.cookie.read(r) == "" {
+		return a.resolve(r, bearer, access)
+	}
+	if bearer != "" {
+		p, resp := a.resolve(r, bearer, access)
+		if p != nil || (resp != nil && resp.Status != http.StatusUnauthorized) {
+			return p, resp
+		}
+	}
+	return a.cookieAuth(r, access)
+}
+
+// resolve checks token for the access level: the principal, or the error
+// response.
+func (a *API) resolve(r *Request, token string, access core.Access) (*core.Principal, *Response) {
+	p, err := a.svc.CurrentUser(r.Context, token, access)
+	if err != nil {
+		return nil, a.errorResponse(r, err, usersNotFound)
+	}
+	return p, nil
+}
+
 // BearerToken extracts the token of an Authorization header the way
-// OAuth2PasswordBearer does (CONTRACT §2.1): split at the first space, the
-// scheme compared case-insensitively to "bearer", the rest kept as is. Any
-// other header yields "".
+// fastapi's OAuth2PasswordBearer does: split at the first space, the scheme
+// compared case-insensitively to "bearer", the rest kept as is. Any other
+// header yields "".
 func BearerToken(authorization string) string {
 	scheme, param, ok := strings.Cut(authorization, " ")
 	if !ok || !strings.EqualFold(scheme, "bearer") {
 		return ""
 	}
 	return param
-}
-
-// Authenticate resolves the Authorization header for a route of the given
-// access level. It returns the principal (nil for an anonymous optional
-// request) or the response to send instead: 401 Unauthorized, 403
-// Forbidden, 503 SERVICE_UNAVAILABLE. Adapters' middleware use it, so host
-// routes answer exactly like the kit's own.
-func (a *API) Authenticate(ctx context.Context, authorization string, access core.Access) (*core.Principal, *Response) {
-	p, err := a.svc.CurrentUser(ctx, BearerToken(authorization), access)
-	if err != nil {
-		return nil, a.errorResponse(&Request{Context: ctx, Method: "AUTH"}, err, usersNotFound)
-	}
-	return p, nil
-}
-
-// auth is AuthenticateRequest for the kit's own routes.
-func (a *API) auth(r *Request, access core.Access) (*core.Principal, *Response) {
-	return a.AuthenticateRequest(r, access)
 }
 
 // userAccess is the access of the fastapi-users routers: active, plus

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -154,38 +153,13 @@ func safeMethod(m string) bool {
 
 var bodyCSRF = marshal(detailBody{"CSRF_TOKEN_INVALID"})
 
-// AuthenticateRequest resolves the caller of a request for the given
-// access level: the Authorization bearer token, and, when the cookie
-// transport is on and the bearer token is missing or does not resolve, the
-// cookie (with the CSRF check for unsafe methods). It returns the principal
-// (nil for an anonymous optional request) or the response to send instead.
-// Adapters' middleware call it (or Authenticate, for bearer only).
-func (a *API) AuthenticateRequest(r *Request, access core.Access) (*core.Principal, *Response) {
-	authz := r.Header("Authorization")
-	if a.cookie == nil {
-		return a.Authenticate(r.Context, authz, access)
-	}
-	if a.cookie.read(r) == "" {
-		return a.Authenticate(r.Context, authz, access)
-	}
-	if BearerToken(authz) != "" {
-		// Backends are tried in order; the first that resolves wins.
-		p, resp := a.Authenticate(r.Context, authz, access)
-		if p != nil || (resp != nil && resp.Status != http.StatusUnauthorized) {
-			return p, resp
-		}
-	}
-	return a.cookieAuth(r, access)
-}
-
 // cookieAuth authenticates by the cookie alone.
 func (a *API) cookieAuth(r *Request, access core.Access) (*core.Principal, *Response) {
 	// Resolve strictly, so a CSRF failure is not hidden by Optional.
 	strict := access
 	strict.Optional = false
-	p, err := a.svc.CurrentUser(r.Context, a.cookie.read(r), strict)
-	if err != nil {
-		resp := a.errorResponse(&Request{Context: r.Context, Method: "AUTH"}, err, usersNotFound)
+	p, resp := a.resolve(r, a.cookie.read(r), strict)
+	if resp != nil {
 		if access.Optional && (resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden) {
 			return nil, nil
 		}
@@ -201,19 +175,11 @@ func (a *API) cookieAuth(r *Request, access core.Access) (*core.Principal, *Resp
 // checks, answered as fastapi-users' CookieTransport does (204, one
 // Set-Cookie), plus the session's CSRF token in X-CSRF-Token.
 func (a *API) cookieLogin(r *Request) *Response {
-	resp := a.login(r)
-	if resp.Status != http.StatusOK {
+	sess, resp := a.formLogin(r)
+	if resp != nil {
 		return resp
 	}
-	var br bearerResponse
-	if err := json.Unmarshal(resp.Body, &br); err != nil || br.AccessToken == "" {
-		return internalError()
-	}
-	p, err := a.svc.CurrentUser(r.Context, br.AccessToken, core.AccessActive)
-	if err != nil {
-		return a.errorResponse(r, err, usersNotFound)
-	}
-	return &Response{Status: http.StatusNoContent, Headers: []Header{hdrNoStore, a.cookie.set(br.AccessToken), {CSRFHeader, a.csrfToken(p)}}}
+	return &Response{Status: http.StatusNoContent, Headers: []Header{hdrNoStore, a.cookie.set(sess.AccessToken), {CSRFHeader, a.csrfToken(&sess.Principal)}}}
 }
 
 // cookieLogout is POST {JWT}/cookie/logout: the cookie's token is revoked

@@ -14,10 +14,10 @@ type route struct {
 	handle func(*Request) *Response
 }
 
-func post(h func(*Request) *Response) route   { return route{http.MethodPost, h} }
-func get(h func(*Request) *Response) route    { return route{http.MethodGet, h} }
-func patch(h func(*Request) *Response) route  { return route{http.MethodPatch, h} }
-func delete(h func(*Request) *Response) route { return route{http.MethodDelete, h} }
+func onPost(h func(*Request) *Response) route   { return route{http.MethodPost, h} }
+func onGet(h func(*Request) *Response) route    { return route{http.MethodGet, h} }
+func onPatch(h func(*Request) *Response) route  { return route{http.MethodPatch, h} }
+func onDelete(h func(*Request) *Response) route { return route{http.MethodDelete, h} }
 
 // endpoint builds the Endpoint of path: method dispatch with a JSON 405,
 // the body limit (413), and a last-resort panic handler (a generic 500 and a
@@ -56,20 +56,20 @@ func (a *API) buildEndpoints() []Endpoint {
 			eps = append(eps, a.endpoint(path, routes...))
 		}
 	}
-	add(g.JWT, p.JWT+"/login", post(a.login))
-	add(g.JWT, p.JWT+"/logout", post(a.logout))
-	add(g.Register, p.Register+"/register", post(a.register))
-	add(g.Reset, p.Reset+"/forgot-password", post(a.forgotPassword))
-	add(g.Reset, p.Reset+"/reset-password", post(a.resetPassword))
-	add(g.Verify, p.Verify+"/request-verify-token", post(a.requestVerify))
-	add(g.Verify, p.Verify+"/verify", post(a.verifyUser))
+	add(g.JWT, p.JWT+"/login", onPost(a.login))
+	add(g.JWT, p.JWT+"/logout", onPost(a.logout))
+	add(g.Register, p.Register+"/register", onPost(a.register))
+	add(g.Reset, p.Reset+"/forgot-password", onPost(a.forgotPassword))
+	add(g.Reset, p.Reset+"/reset-password", onPost(a.resetPassword))
+	add(g.Verify, p.Verify+"/request-verify-token", onPost(a.requestVerify))
+	add(g.Verify, p.Verify+"/verify", onPost(a.verifyUser))
 	// DELETE /users/me is not a route of its own: as in the reference it
 	// is DELETE /users/{id} with id "me" (401, 403, or 404 for a superuser).
-	add(g.Users, p.Users+"/me", get(a.getMe), patch(a.patchMe), delete(a.deleteMe))
-	add(g.Users, p.Users+"/{id}", get(a.getUser), patch(a.patchUser), delete(a.deleteUser))
-	add(g.CLILogin, p.CLILogin, post(a.cliCreate))
-	add(g.CLILogin, p.CLILogin+"/{code}", get(a.cliPoll), patch(a.cliApprove), delete(a.cliReject))
-	add(g.Admin, p.Admin+"/users/{user_id}/token", post(a.adminToken))
+	add(g.Users, p.Users+"/me", onGet(a.getMe), onPatch(a.patchMe), onDelete(a.deleteMe))
+	add(g.Users, p.Users+"/{id}", onGet(a.getUser), onPatch(a.patchUser), onDelete(a.deleteUser))
+	add(g.CLILogin, p.CLILogin, onPost(a.cliCreate))
+	add(g.CLILogin, p.CLILogin+"/{code}", onGet(a.cliPoll), onPatch(a.cliApprove), onDelete(a.cliReject))
+	add(g.Admin, p.Admin+"/users/{user_id}/token", onPost(a.adminToken))
 	eps = append(eps, a.extraEndpoints()...)
 	// Static segments before parameters, so routers that match in
 	// registration order (fiber) pick /users/me over /users/{id}.

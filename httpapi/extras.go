@@ -34,14 +34,14 @@ func (a *API) extraEndpoints() []Endpoint {
 	var eps []Endpoint
 	if a.cookie != nil && a.groups.JWT {
 		eps = append(eps,
-			a.endpoint(a.prefixes.JWT+"/cookie/login", post(a.cookieLogin)),
-			a.endpoint(a.prefixes.JWT+"/cookie/logout", post(a.cookieLogout)))
+			a.endpoint(a.prefixes.JWT+"/cookie/login", onPost(a.cookieLogin)),
+			a.endpoint(a.prefixes.JWT+"/cookie/logout", onPost(a.cookieLogout)))
 	}
 	if a.page != nil {
-		eps = append(eps, a.endpoint(a.page.path, get(a.page.show), post(a.page.submit)))
+		eps = append(eps, a.endpoint(a.page.path, onGet(a.page.show), onPost(a.page.submit)))
 	}
 	if a.openAPI != nil {
-		eps = append(eps, a.endpoint(OpenAPIPath, get(a.serveOpenAPI)))
+		eps = append(eps, a.endpoint(OpenAPIPath, onGet(a.serveOpenAPI)))
 	}
 	return eps
 }

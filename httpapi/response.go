@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/zincware/zndraw-auth-go/core"
 )
@@ -90,12 +91,14 @@ func internalError() *Response {
 
 func tooManyRequests(e *core.Error) *Response {
 	r := detail(http.StatusTooManyRequests, core.CodeTooManyRequests)
-	secs := int((e.RetryAfter + 999_999_999) / 1_000_000_000)
-	if secs < 1 {
-		secs = 1
-	}
-	r.Headers = append(r.Headers, Header{"Retry-After", strconv.Itoa(secs)})
+	r.Headers = append(r.Headers, retryAfterHeader(e.RetryAfter))
 	return r
+}
+
+// retryAfterHeader is a Retry-After header in whole seconds, rounded up
+// (at least 1).
+func retryAfterHeader(d time.Duration) Header {
+	return Header{"Retry-After", strconv.Itoa(max(int((d+time.Second-1)/time.Second), 1))}
 }
 
 // UserRead is the public view of a user (fastapi-users' UserRead), with the

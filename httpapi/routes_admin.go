@@ -12,7 +12,7 @@ import (
 // impersonation token): a non-UUID id is a 422 here (after auth), unlike
 // /users/{id}.
 func (a *API) adminToken(r *Request) *Response {
-	p, resp := a.auth(r, core.AccessSuperuser)
+	p, resp := a.AuthenticateRequest(r, core.AccessSuperuser)
 	if resp != nil {
 		return resp
 	}

@@ -41,12 +41,23 @@ func parseForm(r *Request) (form, *Response) {
 	return f, nil
 }
 
-// login is POST /auth/jwt/login (CONTRACT §4.1): form-encoded username and
-// password, optional grant_type "password".
+// login is POST /auth/jwt/login: the bearer login.
 func (a *API) login(r *Request) *Response {
-	f, resp := parseForm(r)
+	sess, resp := a.formLogin(r)
 	if resp != nil {
 		return resp
+	}
+	return jsonResponse(http.StatusOK, bearerResponse{AccessToken: sess.AccessToken, TokenType: "bearer"})
+}
+
+// formLogin validates the login form of fastapi-users'
+// OAuth2PasswordRequestForm (form-encoded username and password, optional
+// grant_type "password") and logs in: the session, or the error response.
+// The bearer and the cookie login share it.
+func (a *API) formLogin(r *Request) (*core.Session, *Response) {
+	f, resp := parseForm(r)
+	if resp != nil {
+		return nil, resp
 	}
 	var errs []ValidationError
 	username, password := f["username"], f["password"]
@@ -61,13 +72,13 @@ func (a *API) login(r *Request) *Response {
 			Msg: "String should match pattern '^password$'", Input: rawString(gt), Ctx: map[string]string{"pattern": "^password$"}})
 	}
 	if len(errs) > 0 {
-		return validationFailed(errs)
+		return nil, validationFailed(errs)
 	}
-	token, _, err := a.svc.Login(r.Context, username, password, a.Meta(r))
+	sess, err := a.svc.Login(r.Context, username, password, a.Meta(r))
 	if err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return nil, a.errorResponse(r, err, usersNotFound)
 	}
-	return jsonResponse(http.StatusOK, bearerResponse{AccessToken: token, TokenType: "bearer"})
+	return sess, nil
 }
 
 type bearerResponse struct {
@@ -77,7 +88,7 @@ type bearerResponse struct {
 
 // logout is POST /auth/jwt/logout: 204, and the token is revoked.
 func (a *API) logout(r *Request) *Response {
-	p, resp := a.auth(r, a.userAccess(false))
+	p, resp := a.AuthenticateRequest(r, a.userAccess(false))
 	if resp != nil {
 		return resp
 	}

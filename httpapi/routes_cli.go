@@ -58,7 +58,7 @@ func (a *API) cliPoll(r *Request) *Response {
 
 // cliApprove is PATCH /auth/cli-login/{code} (active user).
 func (a *API) cliApprove(r *Request) *Response {
-	p, resp := a.auth(r, core.AccessActive)
+	p, resp := a.AuthenticateRequest(r, core.AccessActive)
 	if resp != nil {
 		return resp
 	}
@@ -70,7 +70,7 @@ func (a *API) cliApprove(r *Request) *Response {
 
 // cliReject is DELETE /auth/cli-login/{code} (active user): 204.
 func (a *API) cliReject(r *Request) *Response {
-	p, resp := a.auth(r, core.AccessActive)
+	p, resp := a.AuthenticateRequest(r, core.AccessActive)
 	if resp != nil {
 		return resp
 	}

@@ -9,7 +9,7 @@ import (
 
 // getMe is GET /users/me.
 func (a *API) getMe(r *Request) *Response {
-	p, resp := a.auth(r, a.userAccess(false))
+	p, resp := a.AuthenticateRequest(r, a.userAccess(false))
 	if resp != nil {
 		return resp
 	}
@@ -17,29 +17,29 @@ func (a *API) getMe(r *Request) *Response {
 }
 
 // userUpdate validates a UserUpdate body. A null password means "not set".
-// A null email is a 422 (the reference answers 500); so is a null flag in
-// superuser mode, while in safe mode (/users/me), where the flags are
-// ignored anyway, null is accepted as in the reference.
-func userUpdate(b body, safe bool) (core.UserUpdate, *Response) {
+// A null email is a 422 (the reference answers 500); so is a null flag on
+// /users/{id}, while on /users/me (self), where the flags are ignored
+// anyway, null is accepted as in the reference.
+func userUpdate(b body, self bool) (core.UserUpdate, *Response) {
 	f := newFields(b, true)
 	u := core.UserUpdate{
 		Password:    f.str("password", false, true),
 		Email:       f.email("email", false),
-		IsActive:    f.boolean("is_active", safe),
-		IsSuperuser: f.boolean("is_superuser", safe),
-		IsVerified:  f.boolean("is_verified", safe),
+		IsActive:    f.boolean("is_active", self),
+		IsSuperuser: f.boolean("is_superuser", self),
+		IsVerified:  f.boolean("is_verified", self),
 	}
 	return u, f.result()
 }
 
 // patchMe is PATCH /users/me: malformed JSON (422), then auth (401), then
-// the body (422), then the update in safe mode.
+// the body (422), then the user's update of their own account.
 func (a *API) patchMe(r *Request) *Response {
 	b, resp := readBody(r)
 	if resp != nil {
 		return resp
 	}
-	p, resp := a.auth(r, a.userAccess(false))
+	p, resp := a.AuthenticateRequest(r, a.userAccess(false))
 	if resp != nil {
 		return resp
 	}
@@ -47,7 +47,7 @@ func (a *API) patchMe(r *Request) *Response {
 	if resp != nil {
 		return resp
 	}
-	u, err := a.svc.UpdateUser(r.Context, p.User, upd, true, a.Meta(r))
+	u, err := a.svc.UpdateSelf(r.Context, p, upd, a.Meta(r))
 	if err != nil {
 		return a.errorResponse(r, err, usersNotFound)
 	}
@@ -57,7 +57,7 @@ func (a *API) patchMe(r *Request) *Response {
 // targetUser is the superuser check followed by get_user_or_404: a
 // non-UUID id is a 404 here, never a 422.
 func (a *API) targetUser(r *Request) (core.User, *Response) {
-	if _, resp := a.auth(r, a.userAccess(true)); resp != nil {
+	if _, resp := a.AuthenticateRequest(r, a.userAccess(true)); resp != nil {
 		return core.User{}, resp
 	}
 	id, err := uuid.Parse(r.PathValue("id"))
@@ -94,7 +94,7 @@ func (a *API) patchUser(r *Request) *Response {
 	if resp != nil {
 		return resp
 	}
-	u, err := a.svc.UpdateUser(r.Context, target, upd, false, a.Meta(r))
+	u, err := a.svc.UpdateUser(r.Context, target, upd, a.Meta(r))
 	if err != nil {
 		return a.errorResponse(r, err, usersNotFound)
 	}

@@ -55,11 +55,11 @@ func NewFixture(ctx context.Context, st *Store, params password.Params, tweak ..
 	if err != nil {
 		return nil, fmt.Errorf("bench: create user: %w", err)
 	}
-	token, _, err := svc.Login(ctx, UserEmail, UserPassword, core.RequestMeta{})
+	sess, err := svc.Login(ctx, UserEmail, UserPassword, core.RequestMeta{})
 	if err != nil {
 		return nil, fmt.Errorf("bench: login: %w", err)
 	}
-	return &Fixture{Service: svc, Store: st, User: u, Token: token}, nil
+	return &Fixture{Service: svc, Store: st, User: u, Token: sess.AccessToken}, nil
 }
 
 // NewService builds a Service on st with settings and a password hasher at

@@ -89,13 +89,19 @@ func NewFixture(t testing.TB) *Fixture {
 	if _, err := svc.Register(ctx, core.UserCreate{Email: UserEmail, Password: UserPassword}, core.RequestMeta{}); err != nil {
 		t.Fatal(err)
 	}
-	if f.UserToken, _, err = svc.Login(ctx, UserEmail, UserPassword, core.RequestMeta{}); err != nil {
-		t.Fatal(err)
-	}
-	if f.AdminToken, _, err = svc.Login(ctx, AdminEmail, AdminPassword, core.RequestMeta{}); err != nil {
-		t.Fatal(err)
-	}
+	f.UserToken = login(t, svc, UserEmail, UserPassword)
+	f.AdminToken = login(t, svc, AdminEmail, AdminPassword)
 	return f
+}
+
+// login returns a fresh access token of email, or fails t.
+func login(t testing.TB, svc *core.Service, email, password string) string {
+	t.Helper()
+	sess, err := svc.Login(context.Background(), email, password, core.RequestMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess.AccessToken
 }
 
 // secret is 32 random bytes, base64url.
