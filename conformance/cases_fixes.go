@@ -8,6 +8,21 @@ import (
 // rule 4) that are not about CLI login, tokens or hostile input.
 func fixCases() []testCase {
 	return []testCase{
+		{id: "FIX27_host_headers_replaced", name: "a host that set Content-Type and Cache-Control before the kit writes: the kit's answer carries its own, once", needs: needDemo, fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
+			for _, tok := range []string{"", "garbage", u.Token} {
+				r := c.get(demoPreset, tok)
+				want := 401
+				if tok == u.Token {
+					want = 200
+				}
+				c.want(r, want)
+				ct, cc := r.Header.Values("Content-Type"), r.Header.Values("Cache-Control")
+				if len(ct) != 1 || ct[0] != "application/json" || len(cc) != 1 || cc[0] != "no-store" {
+					c.Errorf("%s: Content-Type %q, Cache-Control %q: want exactly application/json and no-store, the host's preset replaced", r, ct, cc)
+				}
+			}
+		}},
 		{id: "FIX1_logout_revokes", name: "logout revokes its token; the user's other tokens keep working", fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			other := c.loginToken(u.Email, u.Password)

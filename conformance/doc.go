@@ -31,6 +31,10 @@
 //	GET /protected            active user: 200 {"message":"Hello <email>!"}, else 401
 //	GET /protected/superuser  superuser: 200 with any JSON body; 401 without a token, 403 for others
 //	GET /protected/optional   anyone: 200 {"user":<UserRead>} or {"user":null}
+//	GET /protected/preset-headers
+//	                          as /protected, behind a host middleware that first sets
+//	                          Content-Type: text/plain; charset=utf-8 and
+//	                          Cache-Control: public, max-age=60 (the kit's answers replace both)
 //
 // # Against a live server (the CLI)
 //

@@ -281,4 +281,5 @@ const (
 	demoActive    = "/protected"
 	demoSuperuser = "/protected/superuser"
 	demoOptional  = "/protected/optional"
+	demoPreset    = "/protected/preset-headers"
 )

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/zincware/zndraw-auth-go/core"
@@ -179,12 +180,30 @@ type Request struct {
 // Header is one response header.
 type Header struct{ Name, Value string }
 
-// Response is what an endpoint answers. Adapters write Headers, then
-// Status, then Body (nil: no body).
+// Response is what an endpoint answers. Adapters write Headers (with
+// WriteHeaders), then Status, then Body (nil: no body).
 type Response struct {
 	Status  int
 	Headers []Header
 	Body    []byte
+}
+
+// WriteHeaders applies the response's headers through a framework's set
+// and add, with the one semantics every adapter shares: the first
+// occurrence of a name replaces any value the host set before the kit
+// wrote (a host's Content-Type: text/plain never rides along with the
+// kit's application/json), a name repeated in the response is added as
+// often as it appears, and Set-Cookie is always added, so the host's own
+// cookies survive next to the kit's.
+func (r *Response) WriteHeaders(set, add func(name, value string)) {
+	for i, h := range r.Headers {
+		if strings.EqualFold(h.Name, "Set-Cookie") ||
+			slices.ContainsFunc(r.Headers[:i], func(prev Header) bool { return strings.EqualFold(prev.Name, h.Name) }) {
+			add(h.Name, h.Value)
+		} else {
+			set(h.Name, h.Value)
+		}
+	}
 }
 
 // Endpoint is one path of the route table with every method it accepts; the

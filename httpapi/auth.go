@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -30,6 +31,22 @@ func (a *API) AuthenticateRequest(r *Request, access core.Access) (*core.Princip
 		}
 	}
 	return a.cookieAuth(r, access)
+}
+
+// Guard is the middleware of every adapter, framework-free: it
+// authenticates req for the access level and returns the context the host
+// handler runs with (req's, carrying the principal when there is one, for
+// core.PrincipalFromContext), or the refusal to send instead, after which
+// the adapter stops the chain.
+func (a *API) Guard(req *Request, access core.Access) (context.Context, *Response) {
+	p, refusal := a.AuthenticateRequest(req, access)
+	if refusal != nil {
+		return nil, refusal
+	}
+	if p == nil {
+		return req.Context, nil
+	}
+	return core.ContextWithPrincipal(req.Context, p), nil
 }
 
 // resolve checks token for the access level: the principal, or the error

@@ -101,7 +101,7 @@ func TestOpenAPIConformance(t *testing.T) {
 	require.NoError(t, err)
 	target.Handler = kittest.DemoMux(kit)
 
-	target, report, err := conformance.WithOpenAPIValidation(target, kit.API().OpenAPI())
+	target, report, err := conformance.WithOpenAPIValidation(target, kit.API.OpenAPI())
 	require.NoError(t, err)
 	conformance.Run(t, target)
 	t.Log(report)

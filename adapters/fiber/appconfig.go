@@ -31,8 +31,8 @@ func (k *Kit) AppConfig(cfg fiber.Config) fiber.Config {
 	if limit <= 0 {
 		limit = fiber.DefaultBodyLimit
 	}
-	if int64(limit) < k.api.MaxBodyBytes() {
-		limit = int(k.api.MaxBodyBytes())
+	if int64(limit) < k.MaxBodyBytes() {
+		limit = int(k.MaxBodyBytes())
 	}
 	cfg.BodyLimit = limit
 	return cfg

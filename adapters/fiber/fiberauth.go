@@ -1,144 +1,30 @@
 package fiberauth
 
 import (
-	"bytes"
-	"io"
-	"net/url"
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/zincware/zndraw-auth-go/httpapi"
 )
 
-// Kit is the fiber adapter.
-type Kit struct {
-	api *httpapi.API
-}
+// Kit is the fiber adapter: the shared route table (its methods, such as
+// Service and AuthenticateRequest, are the Kit's) plus the fiber glue.
+type Kit struct{ *httpapi.API }
 
 // New builds the adapter from an httpapi.Config.
 func New(cfg httpapi.Config) (*Kit, error) {
-	api, err := httpapi.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &Kit{api: api}, nil
+	return httpapi.NewAdapter(cfg, func(api *httpapi.API) *Kit { return &Kit{api} })
 }
 
-// API returns the shared route table.
-func (k *Kit) API() *httpapi.API { return k.api }
-
-// Mount registers every endpoint on r (a *fiber.App or a group, whose
-// prefix is prepended) for all methods (router.All); the route table
-// answers 405 itself. Paths are the configured httpapi.Config.Prefixes with
-// fiber's :name parameters, static paths first.
-func (k *Kit) Mount(r fiber.Router) {
-	for _, ep := range k.api.Endpoints() {
-		r.All(httpapi.ColonPath(ep.Path), k.handler(ep))
-	}
-}
-
-func (k *Kit) handler(ep httpapi.Endpoint) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		req := newRequest(c)
-		body, tooLarge, err := readBody(c, k.api.MaxBodyBytes())
-		if err != nil {
-			// The client went away mid-body; nobody reads the answer.
-			return c.SendStatus(fiber.StatusBadRequest)
-		}
-		req.Body, req.BodyTooLarge = body, tooLarge
-		return Write(c, ep.Handle(req))
-	}
-}
-
-// newRequest presents c to the route table, without the body. Every
-// string it hands out is a copy: fasthttp reuses its buffers after the
-// handler returns.
-func newRequest(c *fiber.Ctx) *httpapi.Request {
-	fr := c.Request()
-	req := &httpapi.Request{
-		Context:    c.UserContext(),
-		Method:     strings.Clone(c.Method()),
-		PathValue:  func(name string) string { return pathValue(c, name) },
-		Header:     func(name string) string { return string(fr.Header.Peek(name)) },
-		RemoteAddr: c.Context().RemoteAddr().String(),
-	}
-	var query url.Values
-	req.Query = func(name string) (string, bool) {
-		if query == nil {
-			// net/http's parser, for the same answer to odd query strings
-			// (";", bad escapes, repeated keys).
-			query, _ = url.ParseQuery(string(fr.URI().QueryString()))
-		}
-		v, ok := query[name]
-		if !ok || len(v) == 0 {
-			return "", false
-		}
-		return v[0], true
-	}
-	return req
-}
-
-// readBody returns a copy of the request body as sent (no Content-Encoding
-// decoding), or tooLarge when it is longer than limit.
-func readBody(c *fiber.Ctx, limit int64) (body []byte, tooLarge bool, err error) {
-	fr := c.Request()
-	if fr.IsBodyStream() {
-		// StreamRequestBody: read no more than one byte past the limit.
-		b, err := io.ReadAll(io.LimitReader(fr.BodyStream(), limit+1))
-		if err != nil {
-			return nil, false, err
-		}
-		if int64(len(b)) > limit {
-			// The rest of the body is still on the wire: close the
-			// connection after the answer rather than read it as the next
-			// request (net/http does the same).
-			c.Context().SetConnectionClose()
-			return nil, true, nil
-		}
-		if len(b) == 0 {
-			return nil, false, nil
-		}
-		return b, false, nil
-	}
-	raw := fr.Body()
-	if int64(len(raw)) > limit {
-		return nil, true, nil
-	}
-	if len(raw) == 0 {
-		return nil, false, nil
-	}
-	return bytes.Clone(raw), false, nil
-}
-
-// pathValue returns a copy of path parameter name, decoded once like
-// net/http's PathValue: fiber routes on the raw path and leaves parameters
-// escaped unless the app sets UnescapePath.
-func pathValue(c *fiber.Ctx, name string) string {
-	v := c.Params(name)
-	if strings.IndexByte(v, '%') >= 0 && !c.App().Config().UnescapePath {
-		if dec, err := url.PathUnescape(v); err == nil {
-			return dec
-		}
-	}
-	return strings.Clone(v)
-}
-
-// Write sends a shared-layer response: its headers, status and body, as
-// is. fasthttp's default Content-Type is turned off, so a response without
-// one (204) has none, as in net/http. A header of the response replaces
-// one of the same name set earlier; a name repeated in the response is
-// added again (fasthttp keeps one Set-Cookie per cookie name).
+// Write sends a response of the shared layer (httpapi.JSON, for one):
+// host routes answer like the kit's own. A header of the response replaces
+// one of the same name set earlier; a name repeated in the response
+// (Set-Cookie) is sent as often as it appears. fasthttp's default
+// Content-Type is turned off, so a response without one (204) has none, as
+// in net/http.
 func Write(c *fiber.Ctx, resp *httpapi.Response) error {
 	fresp := c.Response()
 	fresp.Header.SetNoDefaultContentType(true)
-	for i, hd := range resp.Headers {
-		if repeated(resp.Headers[:i], hd.Name) {
-			fresp.Header.Add(hd.Name, hd.Value)
-		} else {
-			fresp.Header.Set(hd.Name, hd.Value)
-		}
-	}
+	resp.WriteHeaders(fresp.Header.Set, fresp.Header.Add)
 	fresp.SetStatusCode(resp.Status)
 	if len(resp.Body) > 0 {
 		fresp.SetBodyRaw(resp.Body)
@@ -146,16 +32,6 @@ func Write(c *fiber.Ctx, resp *httpapi.Response) error {
 		fresp.ResetBody()
 	}
 	return nil
-}
-
-// repeated reports whether name occurs in hs (case-insensitively).
-func repeated(hs []httpapi.Header, name string) bool {
-	for _, h := range hs {
-		if strings.EqualFold(h.Name, name) {
-			return true
-		}
-	}
-	return false
 }
 
 // NotFoundHandler answers {"detail":"Not Found"} like the reference;

@@ -3,15 +3,15 @@ package fiberauth_test
 import (
 	"context"
 	"net/http"
-	"net/netip"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
 	fiberauth "github.com/zincware/zndraw-auth-go/adapters/fiber"
 	"github.com/zincware/zndraw-auth-go/adapters/internal/adaptertest"
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 	"github.com/zincware/zndraw-auth-go/internal/fibertest"
 )
@@ -30,147 +30,94 @@ func quiet(cfg fiber.Config) fiber.Config {
 	return cfg
 }
 
-func TestMiddleware(t *testing.T) {
-	f := adaptertest.NewFixture(t)
-	kit := newKit(t, httpapi.Config{Service: f.Service})
-	app := fiber.New(kit.AppConfig(quiet(fiber.Config{})))
-	var mu sync.Mutex
-	var seen struct {
-		called        bool
-		email, ctxEml string
-	}
-	handler := func(c *fiber.Ctx) error {
-		mu.Lock()
-		defer mu.Unlock()
-		seen.called = true
-		seen.email, seen.ctxEml = "", ""
-		if u, ok := fiberauth.UserFromContext(c); ok {
-			seen.email = u.Email
+// TestAdapter runs the behaviour every adapter shares. fiber's own proxy
+// handling (ProxyHeader) is on, and must not matter.
+func TestAdapter(t *testing.T) {
+	adaptertest.Run(t, func(t *testing.T, a adaptertest.App) string {
+		kit := newKit(t, a.Config)
+		app := fiber.New(kit.AppConfig(quiet(fiber.Config{ProxyHeader: fiber.HeaderXForwardedFor})))
+		app.Use(func(c *fiber.Ctx) error {
+			c.Set("Content-Type", adaptertest.PresetContentType)
+			c.Set("Cache-Control", adaptertest.PresetCacheControl)
+			c.Set("Set-Cookie", adaptertest.PresetCookie)
+			c.SetUserContext(context.WithValue(c.UserContext(), adaptertest.HostKey{}, adaptertest.HostValue))
+			return c.Next()
+		})
+		var group fiber.Router = app
+		if a.Prefix != "" {
+			group = app.Group(a.Prefix)
 		}
-		if u, ok := fiberauth.UserFromUserContext(c.UserContext()); ok {
-			seen.ctxEml = u.Email
-		}
-		p, ok := fiberauth.PrincipalFromContext(c)
-		up, uok := fiberauth.PrincipalFromUserContext(c.UserContext())
-		if ok != uok || p != up {
-			t.Errorf("PrincipalFromContext %v %v, PrincipalFromUserContext %v %v", p, ok, up, uok)
-		}
-		return c.SendStatus(http.StatusTeapot)
-	}
-	app.Get("/user", kit.RequireUser(), handler)
-	app.Get("/super", kit.RequireSuperuser(), handler)
-	app.Get("/optional", kit.OptionalUser(), handler)
-	base := fibertest.Serve(t, app)
-	for _, tc := range adaptertest.MiddlewareCases(f) {
-		mu.Lock()
-		seen.called = false
-		mu.Unlock()
-		r := do(t, base, "GET", tc.Path, tc.Token, "", "")
-		mu.Lock()
-		called, email, ctxEmail := seen.called, seen.email, seen.ctxEml
-		mu.Unlock()
-		if r.status != tc.Status {
-			t.Errorf("GET %s (%q): status %d, want %d", tc.Path, tc.Token, r.status, tc.Status)
-			continue
-		}
-		if tc.Status != 418 {
-			if called {
-				t.Errorf("GET %s: the handler ran after a refusal", tc.Path)
+		group.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+		kit.Mount(group)
+		teapot := func(c *fiber.Ctx) error {
+			native, fromContext := "", ""
+			if u, ok := fiberauth.UserFromContext(c); ok {
+				native = u.Email
 			}
-			if r.body != tc.Body || r.header.Get("Content-Type") != "application/json" {
-				t.Errorf("GET %s: %q %s, want application/json %s", tc.Path, r.header.Get("Content-Type"), r.body, tc.Body)
+			if u, ok := core.UserFromContext(c.UserContext()); ok {
+				fromContext = u.Email
 			}
-			continue
+			if a.Seen != nil {
+				a.Seen(native, fromContext)
+			}
+			return c.SendStatus(http.StatusTeapot)
 		}
-		if email != tc.Email || ctxEmail != tc.Email {
-			t.Errorf("GET %s: UserFromContext %q, UserFromUserContext %q, want %q", tc.Path, email, ctxEmail, tc.Email)
-		}
-	}
+		app.Get("/user", kit.RequireUser(), teapot)
+		app.Get("/super", kit.RequireSuperuser(), teapot)
+		app.Get("/optional", kit.OptionalUser(), teapot)
+		app.Get("/write/:i", func(c *fiber.Ctx) error {
+			i, _ := strconv.Atoi(c.Params("i"))
+			return fiberauth.Write(c, adaptertest.WriteCases()[i].Resp)
+		})
+		app.Use(fiberauth.NotFoundHandler())
+		return fibertest.Serve(t, app)
+	})
 }
 
-func TestMountUnderGroupAndPrefixes(t *testing.T) {
+// TestMountIsCaseSensitive: AppConfig makes fiber route case-sensitively,
+// like the other adapters.
+func TestMountIsCaseSensitive(t *testing.T) {
 	f := adaptertest.NewFixture(t)
-	kit := newKit(t, httpapi.Config{Service: f.Service, Prefixes: httpapi.Prefixes{Users: "/accounts", JWT: "/session"}})
+	kit := newKit(t, httpapi.Config{Service: f.Service, Prefixes: httpapi.Prefixes{Users: "/accounts"}})
 	app := fiber.New(kit.AppConfig(quiet(fiber.Config{})))
-	app.Get("/api/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	kit.Mount(app.Group("/api"))
 	app.Use(fiberauth.NotFoundHandler())
+	if r := adaptertest.Do(t, fibertest.Serve(t, app), "GET", "/API/accounts/me", f.UserToken, "", ""); r.Status != 404 {
+		t.Errorf("GET /API/accounts/me: %d %s, want 404", r.Status, r.Body)
+	}
+}
+
+// TestStreamedBodyLimit: with StreamRequestBody, a body over the limit is
+// answered 413 and the connection closed, so its unread rest is never
+// parsed as the next request.
+func TestStreamedBodyLimit(t *testing.T) {
+	f := adaptertest.NewFixture(t)
+	kit := newKit(t, httpapi.Config{Service: f.Service, MaxBodyBytes: 64})
+	app := fiber.New(kit.AppConfig(quiet(fiber.Config{StreamRequestBody: true})))
+	kit.Mount(app)
 	base := fibertest.Serve(t, app)
-	for _, tc := range append(adaptertest.MountCases(f),
-		adaptertest.MountCase{Method: "GET", Path: "/API/accounts/me", Token: f.UserToken, Status: 404},
-	) {
-		if r := do(t, base, tc.Method, tc.Path, tc.Token, "", ""); r.status != tc.Status {
-			t.Errorf("%s %s: %d %s, want %d", tc.Method, tc.Path, r.status, r.body, tc.Status)
+	for _, tc := range []struct{ size, status int }{{63, 422}, {64, 422}, {65, 413}, {100_000, 413}} {
+		r := adaptertest.Do(t, base, "POST", "/auth/register", "", "text/plain", strings.Repeat("x", tc.size))
+		if r.Status != tc.status {
+			t.Errorf("%d-byte body: %d %s, want %d", tc.size, r.Status, r.Body, tc.status)
+		}
+		if tc.status == 413 && !r.Close {
+			t.Errorf("%d-byte streamed body: the connection stays open", tc.size)
 		}
 	}
-}
-
-func TestRequestContextAndClientIP(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		proxies []netip.Prefix
-		want    string
-	}{
-		{"untrusted peer", nil, "127.0.0.1"},
-		{"trusted proxy", []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, "203.0.113.9"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			f := adaptertest.NewFixture(t)
-			kit := newKit(t, httpapi.Config{Service: f.Service, TrustedProxies: tc.proxies})
-			// fiber's own proxy handling must not matter.
-			app := fiber.New(kit.AppConfig(quiet(fiber.Config{ProxyHeader: fiber.HeaderXForwardedFor})))
-			app.Use(func(c *fiber.Ctx) error {
-				c.SetUserContext(context.WithValue(c.UserContext(), adaptertest.HostKey{}, "from the host"))
-				return c.Next()
-			})
-			kit.Mount(app)
-			base := fibertest.Serve(t, app)
-			r := do(t, base, "POST", "/auth/register", "", "application/json", `{"email":"new@example.com","password":"new-password"}`,
-				func(req *http.Request) {
-					req.Header.Set("X-Forwarded-For", "203.0.113.9")
-					req.Header.Set("User-Agent", "ua/1")
-				})
-			if r.status != http.StatusCreated {
-				t.Fatalf("register: %d %s", r.status, r.body)
-			}
-			meta, host := f.Hooks.Last(t)
-			if meta.ClientIP != tc.want || meta.UserAgent != "ua/1" || host != "from the host" {
-				t.Errorf("hook saw %+v and context value %v, want client %s, ua/1, the host's value", meta, host, tc.want)
-			}
-		})
+	if r := adaptertest.Do(t, base, "POST", "/auth/register", "", "application/json", `{"email":"b@example.com","password":"b-password"}`); r.Status != http.StatusCreated {
+		t.Errorf("register: %d %s", r.Status, r.Body)
 	}
 }
 
-func TestBodyLimit(t *testing.T) {
-	for _, stream := range []bool{false, true} {
-		t.Run(map[bool]string{false: "buffered", true: "streamed"}[stream], func(t *testing.T) {
-			f := adaptertest.NewFixture(t)
-			kit := newKit(t, httpapi.Config{Service: f.Service, MaxBodyBytes: 64})
-			app := fiber.New(kit.AppConfig(quiet(fiber.Config{StreamRequestBody: stream})))
-			kit.Mount(app)
-			base := fibertest.Serve(t, app)
-			for _, tc := range []struct {
-				size   int
-				status int
-			}{
-				{63, 422}, {64, 422}, {65, 413}, {100_000, 413},
-			} {
-				r := do(t, base, "POST", "/auth/register", "", "text/plain", strings.Repeat("x", tc.size))
-				if r.status != tc.status {
-					t.Errorf("%d-byte body: %d %s, want %d", tc.size, r.status, r.body, tc.status)
-				}
-				// An unread rest of a streamed body must not be parsed as
-				// the next request.
-				if stream && tc.status == 413 && !r.close {
-					t.Errorf("%d-byte streamed body: the connection stays open", tc.size)
-				}
-			}
-			// A body within the limit reaches the route intact.
-			r := do(t, base, "POST", "/auth/register", "", "application/json", `{"email":"b@example.com","password":"b-password"}`)
-			if r.status != http.StatusCreated {
-				t.Errorf("register: %d %s", r.status, r.body)
-			}
-		})
+// TestNoDefaultContentType: fasthttp's default Content-Type is off, so a
+// response without one (204) has none, as in net/http.
+func TestNoDefaultContentType(t *testing.T) {
+	app := fiber.New(quiet(fiber.Config{}))
+	app.Get("/", func(c *fiber.Ctx) error { return fiberauth.Write(c, &httpapi.Response{Status: http.StatusNoContent}) })
+	r := adaptertest.Do(t, fibertest.Serve(t, app), "GET", "/", "", "", "")
+	if _, ok := r.Header["Content-Type"]; r.Status != http.StatusNoContent || ok {
+		t.Errorf("%d with Content-Type %q, want 204 without one", r.Status, r.Header["Content-Type"])
 	}
 }
 
@@ -195,34 +142,10 @@ func TestPathParametersDecodedOnce(t *testing.T) {
 				if unescape && tc.unescaped != "" {
 					want = tc.unescaped
 				}
-				r := do(t, base, "POST", "/admin/users/"+tc.raw+"/token", f.AdminToken, "", "")
-				if r.status != 422 || !strings.Contains(r.body, `"input":`+want) {
-					t.Errorf("user_id %s: %d %s, want a 422 with input %s", tc.raw, r.status, r.body, want)
+				r := adaptertest.Do(t, base, "POST", "/admin/users/"+tc.raw+"/token", f.AdminToken, "", "")
+				if r.Status != 422 || !strings.Contains(r.Body, `"input":`+want) {
+					t.Errorf("user_id %s: %d %s, want a 422 with input %s", tc.raw, r.Status, r.Body, want)
 				}
-			}
-		})
-	}
-}
-
-func TestWrite(t *testing.T) {
-	for _, tc := range adaptertest.WriteCases() {
-		t.Run(tc.Name, func(t *testing.T) {
-			app := fiber.New(quiet(fiber.Config{}))
-			app.Get("/", func(c *fiber.Ctx) error {
-				if tc.CType != "" {
-					c.Set("Content-Type", "text/html") // replaced by the response's own
-				}
-				return fiberauth.Write(c, tc.Resp)
-			})
-			r := do(t, fibertest.Serve(t, app), "GET", "/", "", "", "")
-			if r.status != tc.Resp.Status || r.header.Get("Content-Type") != tc.CType || r.body != tc.Body {
-				t.Errorf("%d %q %q, want %d %q %q", r.status, r.header.Get("Content-Type"), r.body, tc.Resp.Status, tc.CType, tc.Body)
-			}
-			if _, ok := r.header["Content-Type"]; tc.CType == "" && ok {
-				t.Errorf("a Content-Type was added: %q", r.header["Content-Type"])
-			}
-			if tc.Cookies != nil && strings.Join(r.header.Values("Set-Cookie"), " ") != strings.Join(tc.Cookies, " ") {
-				t.Errorf("Set-Cookie %q, want %q", r.header.Values("Set-Cookie"), tc.Cookies)
 			}
 		})
 	}

@@ -1,23 +1,22 @@
 // Package nethttpauth mounts the zndraw-auth routes on a net/http router
 // (http.ServeMux or anything with the same Handle method) and offers
 // middleware of the shape func(http.Handler) http.Handler for the three
-// access levels.
+// access levels. The middleware stores the caller in the request's
+// context, where core.UserFromContext and core.PrincipalFromContext read
+// it.
 //
 //	kit, err := nethttpauth.New(httpapi.Config{Service: svc})
 //	mux := http.NewServeMux()
 //	kit.Mount(mux)
 //	mux.Handle("GET /protected", kit.RequireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-//		user, _ := nethttpauth.UserFromContext(r.Context())
+//		user, _ := core.UserFromContext(r.Context())
 //		fmt.Fprintf(w, "Hello %s!", user.Email)
 //	})))
+//	mux.Handle("/", nethttpauth.NotFoundHandler())
 package nethttpauth
 
 import (
-	"context"
-	"errors"
-	"io"
 	"net/http"
-	"net/url"
 
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
@@ -28,95 +27,37 @@ type Router interface {
 	Handle(pattern string, handler http.Handler)
 }
 
-// Kit is the net/http adapter.
-type Kit struct {
-	api *httpapi.API
-}
+// Kit is the net/http adapter: the shared route table (its methods, such
+// as Service and AuthenticateRequest, are the Kit's) plus the net/http
+// glue.
+type Kit struct{ *httpapi.API }
 
 // New builds the adapter from an httpapi.Config.
 func New(cfg httpapi.Config) (*Kit, error) {
-	api, err := httpapi.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &Kit{api: api}, nil
+	return httpapi.NewAdapter(cfg, func(api *httpapi.API) *Kit { return &Kit{api} })
 }
-
-// API returns the shared route table.
-func (k *Kit) API() *httpapi.API { return k.api }
 
 // Mount registers every endpoint on r, each path for all methods (the route
 // table answers 405 itself). Patterns use ServeMux's {name} wildcards.
 func (k *Kit) Mount(r Router) {
-	for _, ep := range k.api.Endpoints() {
-		r.Handle(ep.Path, k.handler(ep))
+	for _, ep := range k.Endpoints() {
+		r.Handle(ep.Path, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			k.HandleHTTP(w, req, ep, req.PathValue)
+		}))
 	}
 }
 
-// newRequest translates r, without its body.
-func newRequest(r *http.Request) *httpapi.Request {
-	req := &httpapi.Request{
-		Context:    r.Context(),
-		Method:     r.Method,
-		PathValue:  r.PathValue,
-		Header:     r.Header.Get,
-		RemoteAddr: r.RemoteAddr,
-	}
-	var query url.Values
-	req.Query = func(name string) (string, bool) {
-		if query == nil {
-			query = r.URL.Query()
-		}
-		v, ok := query[name]
-		if !ok || len(v) == 0 {
-			return "", false
-		}
-		return v[0], true
-	}
-	return req
-}
-
-func (k *Kit) handler(ep httpapi.Endpoint) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req := newRequest(r)
-		if r.Body != nil && r.Body != http.NoBody {
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, k.api.MaxBodyBytes()))
-			var tooBig *http.MaxBytesError
-			switch {
-			case errors.As(err, &tooBig):
-				req.BodyTooLarge = true
-			case err != nil:
-				// The client went away mid-body; nobody reads the answer.
-				w.WriteHeader(http.StatusBadRequest)
-				return
-			}
-			req.Body = body
-		}
-		Write(w, ep.Handle(req))
-	})
-}
-
-// Write sends a shared-layer response. Repeated header names (Set-Cookie)
-// are all sent.
-func Write(w http.ResponseWriter, resp *httpapi.Response) {
-	h := w.Header()
-	for _, hd := range resp.Headers {
-		h.Add(hd.Name, hd.Value)
-	}
-	w.WriteHeader(resp.Status)
-	if len(resp.Body) > 0 {
-		_, _ = w.Write(resp.Body)
-	}
-}
+// Write sends a response of the shared layer (httpapi.JSON, for one):
+// host routes answer like the kit's own. A header of the response replaces
+// one of the same name set earlier; a name repeated in the response
+// (Set-Cookie) is sent as often as it appears.
+func Write(w http.ResponseWriter, resp *httpapi.Response) { httpapi.WriteHTTP(w, resp) }
 
 // NotFoundHandler answers {"detail":"Not Found"} like the reference; mount
-// it at "/" of a server that serves only the kit for the same 404 body on
-// unknown paths.
+// it at "/" for the same 404 body on unknown paths.
 func NotFoundHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { Write(w, httpapi.NotFound()) })
 }
-
-type ctxKey struct{}
 
 // RequireUser lets only requests with a valid token of an active user
 // through (current_active_user); others get 401 (or 503 when the store is
@@ -139,33 +80,11 @@ func (k *Kit) OptionalUser(next http.Handler) http.Handler {
 
 func (k *Kit) middleware(access core.Access, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The bearer token, or the cookie (with its CSRF check) when the
-		// cookie transport is on: host routes answer like the kit's own.
-		p, resp := k.api.AuthenticateRequest(newRequest(r), access)
-		if resp != nil {
-			Write(w, resp)
+		ctx, refusal := k.Guard(httpapi.HTTPRequest(r, r.PathValue), access)
+		if refusal != nil {
+			Write(w, refusal)
 			return
 		}
-		if p != nil {
-			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, p))
-		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// PrincipalFromContext returns the authenticated principal stored by the
-// middleware.
-func PrincipalFromContext(ctx context.Context) (*core.Principal, bool) {
-	p, ok := ctx.Value(ctxKey{}).(*core.Principal)
-	return p, ok
-}
-
-// UserFromContext returns the authenticated user stored by the middleware;
-// false for anonymous requests through OptionalUser.
-func UserFromContext(ctx context.Context) (*core.User, bool) {
-	p, ok := PrincipalFromContext(ctx)
-	if !ok {
-		return nil, false
-	}
-	return &p.User, true
 }

@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&target.AdminPassword, "admin-password", "", "the default admin's password (production mode)")
 	fs.DurationVar(&target.ChallengeLifetime, "challenge-lifetime", 0, "the server's CLI challenge lifetime; expiry cases wait it out (skipped when 0)")
 	fs.BoolVar(&target.ResetAndVerify, "reset-verify", false, "the reset-password and verify routers are mounted")
-	fs.BoolVar(&target.DemoRoutes, "demo-routes", false, "the server has GET /protected, /protected/superuser and /protected/optional")
+	fs.BoolVar(&target.DemoRoutes, "demo-routes", false, "the server has the demo routes GET /protected, /protected/superuser, /protected/optional and /protected/preset-headers")
 	fs.StringVar(&target.SecretKey, "secret-key", "", "the server's ZNDRAW_AUTH_SECRET_KEY, to run the forged-token cases")
 	if err := fs.Parse(args); err != nil {
 		return 2

@@ -7,6 +7,7 @@
 //	GET /protected            {"message":"Hello <email>!"}   (active user)
 //	GET /protected/superuser  the same, superusers only
 //	GET /protected/optional   {"user": <UserRead or null>}
+//	GET /protected/preset-headers  as /protected, behind host defaults the kit replaces
 //
 // Run it with
 //
@@ -64,6 +65,13 @@ func newApp(kit *fiberauth.Kit) *fiber.App {
 		return fiberauth.Write(c, httpapi.JSON(http.StatusOK, map[string]string{"message": fmt.Sprintf("Hello %s!", user.Email)}))
 	}
 	app.Get("/protected", kit.RequireUser(), hello)
+	// Host defaults set before the kit writes: its answers replace them.
+	presetHeaders := func(c *fiber.Ctx) error {
+		c.Set("Content-Type", "text/plain; charset=utf-8")
+		c.Set("Cache-Control", "public, max-age=60")
+		return c.Next()
+	}
+	app.Get("/protected/preset-headers", presetHeaders, kit.RequireUser(), hello)
 	app.Get("/protected/superuser", kit.RequireSuperuser(), hello)
 	app.Get("/protected/optional", kit.OptionalUser(), func(c *fiber.Ctx) error {
 		var user *httpapi.UserRead

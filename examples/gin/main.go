@@ -7,6 +7,7 @@
 //	GET /protected            {"message":"Hello <email>!"}   (active user)
 //	GET /protected/superuser  the same, superusers only
 //	GET /protected/optional   {"user": <UserRead or null>}
+//	GET /protected/preset-headers  as /protected, behind host defaults the kit replaces
 //
 // Run it with
 //
@@ -59,6 +60,12 @@ func newRouter(kit *ginauth.Kit) *gin.Engine {
 		ginauth.Write(c, httpapi.JSON(http.StatusOK, map[string]string{"message": fmt.Sprintf("Hello %s!", user.Email)}))
 	}
 	r.GET("/protected", kit.RequireUser(), hello)
+	// Host defaults set before the kit writes: its answers replace them.
+	presetHeaders := func(c *gin.Context) {
+		c.Header("Content-Type", "text/plain; charset=utf-8")
+		c.Header("Cache-Control", "public, max-age=60")
+	}
+	r.GET("/protected/preset-headers", presetHeaders, kit.RequireUser(), hello)
 	r.GET("/protected/superuser", kit.RequireSuperuser(), hello)
 	r.GET("/protected/optional", kit.OptionalUser(), func(c *gin.Context) {
 		var user *httpapi.UserRead

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 )
 
@@ -30,7 +31,7 @@ func newJobOut(j Job) jobOut { return jobOut{ID: j.ID.String(), Name: j.Name, St
 // jobRoutes are the host application's routes on its own table. Every
 // route is wrapped in kit.RequireUser, so it runs only for an active user
 // (401 {"detail":"Unauthorized"} otherwise, exactly like the kit's routes)
-// and reads that user with nethttpauth.UserFromContext.
+// and reads that user with core.UserFromContext.
 type jobRoutes struct {
 	db  bun.IDB
 	log *slog.Logger
@@ -52,7 +53,7 @@ func (jr jobRoutes) mount(mux *http.ServeMux, kit *nethttpauth.Kit) {
 // user, 201 {"id","name","status"}. Like the reference (where name is a
 // query parameter), ?name= is accepted when there is no body.
 func (jr jobRoutes) create(w http.ResponseWriter, r *http.Request) {
-	user, _ := nethttpauth.UserFromContext(r.Context())
+	user, _ := core.UserFromContext(r.Context())
 	var in struct {
 		Name *string `json:"name"`
 	}
@@ -84,7 +85,7 @@ func (jr jobRoutes) create(w http.ResponseWriter, r *http.Request) {
 
 // list is GET /jobs: the current user's jobs, never anyone else's.
 func (jr jobRoutes) list(w http.ResponseWriter, r *http.Request) {
-	user, _ := nethttpauth.UserFromContext(r.Context())
+	user, _ := core.UserFromContext(r.Context())
 	var jobs []Job
 	err := jr.db.NewSelect().Model(&jobs).Where("user_id = ?", user.ID).OrderExpr("name, id").Scan(r.Context())
 	if err != nil {
@@ -103,7 +104,7 @@ func (jr jobRoutes) list(w http.ResponseWriter, r *http.Request) {
 // ids of other users' jobs cannot be probed. A malformed id is a 404 too
 // (the reference answers 422).
 func (jr jobRoutes) get(w http.ResponseWriter, r *http.Request) {
-	user, _ := nethttpauth.UserFromContext(r.Context())
+	user, _ := core.UserFromContext(r.Context())
 	id, err := uuid.Parse(r.PathValue("id"))
 	if err != nil {
 		jobNotFound(w)

@@ -5,6 +5,7 @@
 //	GET /protected            {"message":"Hello <email>!"}   (active user)
 //	GET /protected/superuser  the same, superusers only
 //	GET /protected/optional   {"user": <UserRead or null>}
+//	GET /protected/preset-headers  as /protected, behind host defaults the kit replaces
 //
 // Run it with
 //
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/examples/internal/setup"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 )
@@ -41,14 +43,23 @@ func main() {
 // mountDemo adds the demo routes, protected by the kit's middleware.
 func mountDemo(mux *http.ServeMux, kit *nethttpauth.Kit) {
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, _ := nethttpauth.UserFromContext(r.Context())
+		user, _ := core.UserFromContext(r.Context())
 		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, map[string]string{"message": fmt.Sprintf("Hello %s!", user.Email)}))
 	})
 	mux.Handle("GET /protected", kit.RequireUser(hello))
+	// Host defaults set before the kit writes: its answers replace them.
+	presetHeaders := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Header().Set("Cache-Control", "public, max-age=60")
+			next.ServeHTTP(w, r)
+		})
+	}
+	mux.Handle("GET /protected/preset-headers", presetHeaders(kit.RequireUser(hello)))
 	mux.Handle("GET /protected/superuser", kit.RequireSuperuser(hello))
 	mux.Handle("GET /protected/optional", kit.OptionalUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var user *httpapi.UserRead
-		if u, ok := nethttpauth.UserFromContext(r.Context()); ok {
+		if u, ok := core.UserFromContext(r.Context()); ok {
 			ur := httpapi.NewUserRead(*u)
 			user = &ur
 		}

@@ -27,7 +27,7 @@ func NewNetHTTP(svc *core.Service) (*NetHTTPServer, error) {
 	mux := http.NewServeMux()
 	kit.Mount(mux)
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = nethttpauth.UserFromContext(r.Context())
+		_, _ = core.UserFromContext(r.Context())
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write(HelloBody)
 	})

@@ -279,14 +279,14 @@ func newServer(t *testing.T, store core.Store, opts ...option) *server {
 // mountDemo adds the demo routes of examples/nethttp.
 func mountDemo(mux *http.ServeMux, kit *nethttpauth.Kit) {
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, _ := nethttpauth.UserFromContext(r.Context())
+		user, _ := core.UserFromContext(r.Context())
 		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, map[string]string{"message": fmt.Sprintf("Hello %s!", user.Email)}))
 	})
 	mux.Handle("GET /protected", kit.RequireUser(hello))
 	mux.Handle("GET /protected/superuser", kit.RequireSuperuser(hello))
 	mux.Handle("GET /protected/optional", kit.OptionalUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var user *httpapi.UserRead
-		if u, ok := nethttpauth.UserFromContext(r.Context()); ok {
+		if u, ok := core.UserFromContext(r.Context()); ok {
 			ur := httpapi.NewUserRead(*u)
 			user = &ur
 		}

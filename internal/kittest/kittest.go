@@ -104,19 +104,21 @@ func (s *Server) Token(t testing.TB, email, pw string) string {
 func DemoMux(kit *nethttpauth.Kit) *http.ServeMux {
 	mux := http.NewServeMux()
 	kit.Mount(mux)
-	mux.Handle("GET /protected", kit.RequireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, _ := nethttpauth.UserFromContext(r.Context())
+	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, _ := core.UserFromContext(r.Context())
 		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, map[string]string{"message": "Hello " + user.Email + "!"}))
-	})))
+	})
+	mux.Handle("GET /protected", kit.RequireUser(hello))
+	mux.Handle("GET /protected/preset-headers", PresetHeaders(kit.RequireUser(hello)))
 	mux.Handle("GET /protected/superuser", kit.RequireSuperuser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, _ := nethttpauth.PrincipalFromContext(r.Context())
+		p, _ := core.PrincipalFromContext(r.Context())
 		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, map[string]any{"user": httpapi.NewUserRead(p.User)}))
 	})))
 	mux.Handle("GET /protected/optional", kit.OptionalUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
 			User *httpapi.UserRead `json:"user"`
 		}
-		if user, ok := nethttpauth.UserFromContext(r.Context()); ok {
+		if user, ok := core.UserFromContext(r.Context()); ok {
 			u := httpapi.NewUserRead(*user)
 			body.User = &u
 		}
@@ -124,4 +126,15 @@ func DemoMux(kit *nethttpauth.Kit) *http.ServeMux {
 	})))
 	mux.Handle("/", nethttpauth.NotFoundHandler())
 	return mux
+}
+
+// PresetHeaders is the host middleware of the demo route
+// /protected/preset-headers: it sets a Content-Type and a Cache-Control
+// before the kit writes, as a host application's defaults would.
+func PresetHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		next.ServeHTTP(w, r)
+	})
 }

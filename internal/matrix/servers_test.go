@@ -12,8 +12,10 @@ import (
 	fiberauth "github.com/zincware/zndraw-auth-go/adapters/fiber"
 	ginauth "github.com/zincware/zndraw-auth-go/adapters/gin"
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 	"github.com/zincware/zndraw-auth-go/internal/fibertest"
+	"github.com/zincware/zndraw-auth-go/internal/kittest"
 )
 
 // adapter is one adapter under test: serve mounts the kit built from cfg,
@@ -50,14 +52,15 @@ func serveNetHTTP(t *testing.T, cfg httpapi.Config) string {
 	mux := http.NewServeMux()
 	kit.Mount(mux)
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, _ := nethttpauth.UserFromContext(r.Context())
+		user, _ := core.UserFromContext(r.Context())
 		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, helloBody(user.Email)))
 	})
 	mux.Handle("GET /protected", kit.RequireUser(hello))
+	mux.Handle("GET /protected/preset-headers", kittest.PresetHeaders(kit.RequireUser(hello)))
 	mux.Handle("GET /protected/superuser", kit.RequireSuperuser(hello))
 	mux.Handle("GET /protected/optional", kit.OptionalUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body optionalBody
-		if u, ok := nethttpauth.UserFromContext(r.Context()); ok {
+		if u, ok := core.UserFromContext(r.Context()); ok {
 			ur := httpapi.NewUserRead(*u)
 			body.User = &ur
 		}
@@ -80,6 +83,10 @@ func serveGin(t *testing.T, cfg httpapi.Config) string {
 		ginauth.Write(c, httpapi.JSON(http.StatusOK, helloBody(user.Email)))
 	}
 	r.GET("/protected", kit.RequireUser(), hello)
+	r.GET("/protected/preset-headers", func(c *gin.Context) {
+		c.Header("Content-Type", "text/plain; charset=utf-8")
+		c.Header("Cache-Control", "public, max-age=60")
+	}, kit.RequireUser(), hello)
 	r.GET("/protected/superuser", kit.RequireSuperuser(), hello)
 	r.GET("/protected/optional", kit.OptionalUser(), func(c *gin.Context) {
 		var body optionalBody
@@ -110,6 +117,11 @@ func serveFiber(t *testing.T, cfg httpapi.Config) string {
 		return fiberauth.Write(c, httpapi.JSON(http.StatusOK, helloBody(user.Email)))
 	}
 	app.Get("/protected", kit.RequireUser(), hello)
+	app.Get("/protected/preset-headers", func(c *fiber.Ctx) error {
+		c.Set("Content-Type", "text/plain; charset=utf-8")
+		c.Set("Cache-Control", "public, max-age=60")
+		return c.Next()
+	}, kit.RequireUser(), hello)
 	app.Get("/protected/superuser", kit.RequireSuperuser(), hello)
 	app.Get("/protected/optional", kit.OptionalUser(), func(c *fiber.Ctx) error {
 		var body optionalBody
