@@ -38,7 +38,7 @@
 //
 // # Against a live server (the CLI)
 //
-//	go run ./conformance/cmd/zndraw-auth-conformance -base-url http://127.0.0.1:8000 \
+//	go run ./cmd/zndraw-auth-conformance -base-url http://127.0.0.1:8000 \
 //	    -admin-email admin@example.com -admin-password secret [-mode production|dev] \
 //	    [-reset-verify] [-outbox outbox.jsonl] [-challenge-lifetime 3s] [-demo-routes] \
 //	    [-secret-key KEY] [-run REGEX] [-json report.json]
