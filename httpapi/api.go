@@ -1,12 +1,3 @@
-// Package httpapi is the transport-neutral HTTP layer of the kit: the route
-// table of zndraw-auth (CONTRACT §1–§4) with its input decoding, FastAPI's
-// 422 shape, the evaluation order (auth before body validation), and the
-// error → status/detail mapping, written once. The adapters (net/http, gin,
-// fiber) only translate their framework's request into a Request, call the
-// Endpoint, and write the Response.
-//
-// Most users never import it directly: they use an adapter, which builds an
-// API from a Config.
 package httpapi
 
 import (
