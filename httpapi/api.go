@@ -70,15 +70,17 @@ type Config struct {
 	// Logger receives internal errors and panics (default slog.Default()).
 	Logger *slog.Logger
 	// ApprovalPage mounts the browser page where a signed-in user approves
-	// or denies a CLI login (approve_page.go). Without ApproveURL, the
+	// or denies a CLI login (see docs/cli-login.md). Without ApproveURL, the
 	// approve_url of a new challenge then points to it, code prefilled.
 	ApprovalPage bool
 	// ApprovalPagePath is the page's path; default CLILogin prefix +
 	// "/approve" (/auth/cli-login/approve).
 	ApprovalPagePath string
-	// Cookie turns on the cookie transport (cookie.go); nil: bearer only.
+	// Cookie turns on the cookie transport (see CookieConfig); nil: bearer
+	// only.
 	Cookie *CookieConfig
-	// OpenAPI serves the OpenAPI 3.1 document at OpenAPIPath (openapi.go).
+	// OpenAPI serves the OpenAPI 3.1 document of the mounted routes at
+	// OpenAPIPath.
 	OpenAPI bool
 }
 
