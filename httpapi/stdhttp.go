@@ -20,7 +20,7 @@ func HTTPRequest(r *http.Request, pathValue func(name string) string) *Request {
 		Context:    r.Context(),
 		Method:     r.Method,
 		PathValue:  pathValue,
-		Query:      QueryFunc(func() string { return r.URL.RawQuery }),
+		Query:      QueryFunc(r.URL.RawQuery),
 		Header:     r.Header.Get,
 		RemoteAddr: r.RemoteAddr,
 	}
@@ -28,12 +28,12 @@ func HTTPRequest(r *http.Request, pathValue func(name string) string) *Request {
 
 // QueryFunc is a Request.Query over a raw query string, parsed with
 // net/http's rules (url.ParseQuery: the first value of a repeated key,
-// undecodable pairs skipped) on first use. rawQuery is called at most once.
-func QueryFunc(rawQuery func() string) func(name string) (string, bool) {
+// undecodable pairs skipped) on first use.
+func QueryFunc(rawQuery string) func(name string) (string, bool) {
 	var query url.Values
 	return func(name string) (string, bool) {
 		if query == nil {
-			query, _ = url.ParseQuery(rawQuery())
+			query, _ = url.ParseQuery(rawQuery)
 		}
 		v, ok := query[name]
 		if !ok || len(v) == 0 {

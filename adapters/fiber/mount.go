@@ -47,7 +47,7 @@ func newRequest(c *fiber.Ctx) *httpapi.Request {
 		RemoteAddr: c.Context().RemoteAddr().String(),
 		// net/http's parser, for the same answer to odd query strings
 		// (";", bad escapes, repeated keys).
-		Query: httpapi.QueryFunc(func() string { return string(fr.URI().QueryString()) }),
+		Query: httpapi.QueryFunc(string(fr.URI().QueryString())),
 	}
 }
 
