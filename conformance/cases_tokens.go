@@ -3,9 +3,48 @@ package conformance
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
+
+// serverTime is the server's time when it sent r: its clock, when the
+// target's Clock can tell it (an in-process server), else r's Date header
+// (whole seconds). ok is false when neither is known.
+func (c *caseT) serverTime(r *response) (now time.Time, ok bool) {
+	if clk, isClock := c.s.t.Clock.(interface{ Now() time.Time }); isClock {
+		return clk.Now(), true
+	}
+	d, err := http.ParseTime(r.Header.Get("Date"))
+	return d, err == nil
+}
+
+// wantIatDatedBack checks that the token minted for the answer r dates its
+// iat at least 30 s before the server's time, so that a verifier without
+// leeway (PyJWT, as zndraw-auth's services use it) accepts it on a host
+// whose clock is up to 30 s behind the server's.
+func (c *caseT) wantIatDatedBack(what string, r *response, tok string) {
+	c.Helper()
+	now, ok := c.serverTime(r)
+	if !ok {
+		c.Logf("%s: the server's time is unknown (no Clock, no Date header): iat not checked", what)
+		return
+	}
+	p := c.mustDecode(tok)
+	iat, ok1 := p.intClaim("iat")
+	exp, ok2 := p.intClaim("exp")
+	if !ok1 || !ok2 {
+		c.Errorf("%s: iat %v, exp %v: want integers", what, p.claims["iat"], p.claims["exp"])
+		return
+	}
+	if limit := now.Unix() - 30; iat > limit {
+		c.Errorf("%s: iat %d is %d s before the server's time %d: want at least 30 s, or a Python service whose clock is behind refuses the token", what, iat, now.Unix()-iat, now.Unix())
+	}
+	if exp-iat <= 30 {
+		c.Errorf("%s: iat %d, exp %d: want exp more than 30 s after iat", what, iat, exp)
+	}
+}
 
 // wantAccessClaims checks the claims every access token minted by the kit
 // carries: HS256, sub, the auth audience (a list for login tokens, a string
@@ -71,6 +110,19 @@ func tokenCases() []testCase {
 			if p.claims["impersonated_by"] != c.adminID() {
 				c.Errorf("impersonated_by = %v, want the admin %s", p.claims["impersonated_by"], c.adminID())
 			}
+		}},
+		{id: "FIX27_iat_dated_back", name: "login, CLI and admin tokens date iat 30 s back, so verifiers without leeway accept them on hosts whose clock is up to 30 s behind", fn: func(c *caseT) {
+			u := c.newUser("browser", kindU)
+			r := c.must(c.login(u.Email, u.Password), 200)
+			c.wantIatDatedBack("login token", r, c.bearer(r))
+			ch := c.createChallenge()
+			c.wantApproved(c.approve(ch.Code, u.Token))
+			r = c.poll(ch)
+			if tok := c.redeemed(r); tok != "" {
+				c.wantIatDatedBack("CLI token", r, tok)
+			}
+			r = c.must(c.mint(u.ID, c.adminToken()), 200)
+			c.wantIatDatedBack("admin token", r, c.bearer(r))
 		}},
 		{id: "FIX18_token_tampering", name: "alg none, a changed payload, a truncated or extended token: 401", fn: func(c *caseT) {
 			u, other := c.newUser("u", kindU), c.newUser("other", kindU)

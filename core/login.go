@@ -76,7 +76,7 @@ type Session struct {
 // Login authenticates and mints an access token: the one password login
 // of the kit, behind the bearer login, the cookie login and the CLI
 // approval page. The token's claims are sub, aud ["fastapi-users:auth"],
-// iat, exp, jti and tv. It fires OnAfterLogin.
+// iat (IssuedAtSkew before now), exp, jti and tv. It fires OnAfterLogin.
 func (s *Service) Login(ctx context.Context, email, password string, meta RequestMeta) (*Session, error) {
 	u, err := s.Authenticate(ctx, email, password, meta)
 	if err != nil {
@@ -101,7 +101,7 @@ func (s *Service) mintAccess(u User, aud any, impersonatedBy uuid.UUID) (*Sessio
 	c := mintClaims{
 		Subject:   u.ID.String(),
 		Audience:  aud,
-		IssuedAt:  now.Unix(),
+		IssuedAt:  issuedAt(now),
 		ExpiresAt: now.Add(s.settings.TokenLifetime).Unix(),
 		ID:        newJTI(),
 		Version:   &version,

@@ -38,7 +38,7 @@ func (s *Service) ForgotPassword(ctx context.Context, email string, meta Request
 		Subject:      u.ID.String(),
 		PasswordFgpt: fgpt,
 		Audience:     AudienceReset,
-		IssuedAt:     now.Unix(),
+		IssuedAt:     issuedAt(now),
 		ExpiresAt:    now.Add(s.settings.ResetPasswordTokenLifetime).Unix(),
 		ID:           newJTI(),
 	})
@@ -130,7 +130,7 @@ func (s *Service) RequestVerify(ctx context.Context, email string, meta RequestM
 		Subject:   u.ID.String(),
 		Email:     u.Email,
 		Audience:  AudienceVerify,
-		IssuedAt:  now.Unix(),
+		IssuedAt:  issuedAt(now),
 		ExpiresAt: now.Add(s.settings.VerificationTokenLifetime).Unix(),
 		ID:        newJTI(),
 	})

@@ -27,8 +27,10 @@ type TokenInfo struct {
 	// ID is the token's jti. For a token minted without jti (by the
 	// reference) it is "sha256:" + the hex SHA-256 of its signature, which
 	// is unique per token because signatures are decoded strictly.
-	ID        string
-	IssuedAt  time.Time // zero when the token has no iat
+	ID string
+	// IssuedAt is the token's iat (zero when it has none). Tokens minted
+	// by the kit date it IssuedAtSkew before the time they were minted.
+	IssuedAt  time.Time
 	ExpiresAt time.Time
 	// ImpersonatedBy is the admin who minted the token, or uuid.Nil.
 	ImpersonatedBy uuid.UUID
@@ -42,7 +44,8 @@ type TokenInfo struct {
 func (t TokenInfo) Impersonated() bool { return t.ImpersonatedBy != uuid.Nil }
 
 // mintClaims are the claims of every token minted here, in the order they are
-// serialised: the reference's claims (CONTRACT §5.2) plus iat, jti and tv.
+// serialised: the reference's claims plus iat (dated back, see
+// IssuedAtSkew), jti and tv.
 type mintClaims struct {
 	Subject        string `json:"sub"`
 	PasswordFgpt   string `json:"password_fgpt,omitempty"`
@@ -173,3 +176,23 @@ func parseSubject(sub string) (uuid.UUID, bool) {
 	id, err := uuid.Parse(sub)
 	return id, err == nil
 }
+
+// IssuedAtSkew is how far back the kit dates the iat of every token it
+// mints (access, CLI, impersonation, reset and verify tokens).
+//
+// zndraw-auth's services verify tokens with PyJWT and no leeway, and PyJWT
+// refuses a token whose iat lies in the future of its own clock
+// (ImmatureSignatureError). A token dated by this clock would therefore be
+// refused, for as long as the difference lasts, by every Python service
+// whose clock is behind, however slightly. The reference's login tokens
+// avoid that by carrying no iat at all; the kit keeps iat (hosts read it as
+// TokenInfo.IssuedAt, for example to ask for a recent sign-in, and a time
+// that is too early errs on the safe side there) and dates it back by the
+// same 30 s of skew it tolerates itself (Settings.JWTLeeway's default).
+// Nothing else depends on iat: revocation goes by the user's token version
+// (tv) and the token's jti, so it stays exact to the token, and exp is
+// still the mint time plus the lifetime.
+const IssuedAtSkew = 30 * time.Second
+
+// issuedAt is the iat of a token minted at now.
+func issuedAt(now time.Time) int64 { return now.Add(-IssuedAtSkew).Unix() }

@@ -49,7 +49,7 @@ func TestLoginTokenClaims(t *testing.T) {
 	assert.Contains(t, rawPayload, `"aud":["fastapi-users:auth"]`)
 	assert.True(t, strings.HasPrefix(rawPayload, `{"sub":`), "sub first, as the reference emits: %s", rawPayload)
 	now := t0.Unix() + 1
-	assert.Equal(t, now, claimInt(t, claims, "iat"))
+	assert.Equal(t, now-30, claimInt(t, claims, "iat"), "iat is dated back by IssuedAtSkew")
 	assert.Equal(t, now+3600, claimInt(t, claims, "exp"))
 	assert.Equal(t, int64(0), claimInt(t, claims, "tv"))
 	assertJTI(t, claims)
@@ -89,7 +89,7 @@ func TestCLITokenClaims(t *testing.T) {
 	assert.Equal(t, core.AudienceAuth, claims["aud"], "CLI aud is a string")
 	assert.Contains(t, rawPayload, `"aud":"fastapi-users:auth"`)
 	assert.Equal(t, u.ID.String(), claims["sub"])
-	assert.Equal(t, t0.Unix()+10, claimInt(t, claims, "iat"))
+	assert.Equal(t, t0.Unix()+10-30, claimInt(t, claims, "iat"))
 	assert.Equal(t, t0.Unix()+10+3600, claimInt(t, claims, "exp"))
 	assertJTI(t, claims)
 }
@@ -120,7 +120,7 @@ func TestTokenInfo(t *testing.T) {
 	_, claims, _, _ := jwtParts(t, tok)
 	p := e.principal(tok)
 	assert.Equal(t, claims["jti"], p.Token.ID)
-	assert.Equal(t, t0, p.Token.IssuedAt)
+	assert.Equal(t, t0.Add(-core.IssuedAtSkew), p.Token.IssuedAt)
 	assert.Equal(t, t0.Add(time.Hour), p.Token.ExpiresAt)
 	assert.False(t, p.Token.Impersonated())
 
