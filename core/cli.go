@@ -9,12 +9,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 )
 
-// Constants of the CLI login challenge (CONTRACT §4.8, §9.3).
+// Constants of the CLI login challenge, as zndraw-auth draws codes.
 const (
 	CLICodeLength   = 8
 	CLICodeAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -67,13 +68,18 @@ func (s *Service) CreateCLIChallenge(ctx context.Context, meta RequestMeta) (CLI
 	}
 }
 
-// PollCLIChallenge is the CLI's poll (CONTRACT §4.9): an unknown code, a
-// wrong secret, or a redeemed or rejected challenge is ErrChallengeNotFound;
-// an expired one ErrChallengeExpired; polling faster than
-// Settings.CLILoginPollInterval ErrTooManyRequests. An approved challenge is
-// redeemed by one conditional write and its token minted then, for the
-// approver re-checked at that moment: of concurrent polls exactly one gets
-// the token.
+// PollCLIChallenge is the CLI's poll: an unknown code, a wrong secret, or a
+// redeemed or rejected challenge is ErrChallengeNotFound; an expired one
+// ErrChallengeExpired; polling faster than Settings.CLILoginPollInterval
+// ErrTooManyRequests. An approved challenge is redeemed by one conditional
+// write and its token minted then, for the approver re-checked at that
+// moment: of concurrent polls exactly one gets the token.
+//
+// Challenges a zndraw-auth service created or approved in the same
+// database complete here too: their plain secret is compared in constant
+// time like the kit's digest, and the token zndraw-auth stored at approval
+// is handed out (once, and cleared by the same write) when it still works
+// for the approver; otherwise a token is minted as for the kit's own.
 func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, meta RequestMeta) (CLIPollResult, error) {
 	c, err := s.store.GetChallenge(ctx, code)
 	if errors.Is(err, ErrNotFound) {
@@ -82,8 +88,7 @@ func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, met
 	if err != nil {
 		return CLIPollResult{}, s.storeErr("poll CLI challenge", err)
 	}
-	h := hashSecret(secret)
-	if subtle.ConstantTimeCompare([]byte(h), []byte(c.SecretHash)) != 1 {
+	if !secretMatches(secret, c.SecretHash) {
 		return CLIPollResult{}, ErrChallengeNotFound
 	}
 	// A rejected challenge answers 404 whatever its expiry, as the
@@ -120,26 +125,65 @@ func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, met
 	if err != nil {
 		return CLIPollResult{}, err
 	}
-	redeemed, err := s.store.RedeemChallenge(ctx, code, h, now)
+	redeemed, err := s.store.RedeemChallenge(ctx, code, c.SecretHash, now)
 	if errors.Is(err, ErrNotFound) {
 		return CLIPollResult{}, ErrChallengeNotFound
 	}
 	if err != nil {
 		return CLIPollResult{}, s.storeErr("poll CLI challenge", err)
 	}
-	sess, err := s.mintAccess(approver, AudienceAuth, uuid.Nil)
-	if err != nil {
-		return CLIPollResult{}, err
+	token := redeemed.LegacyToken
+	if token == "" || !s.tokenOf(ctx, token, approver) {
+		sess, err := s.mintAccess(approver, AudienceAuth, uuid.Nil)
+		if err != nil {
+			return CLIPollResult{}, err
+		}
+		token = sess.AccessToken
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: login", "user_id", approver.ID, "method", "cli", "challenge_id", redeemed.ID, "client_ip", meta.ClientIP)
 	if h := s.hooks.OnCLILoginRedeemed; h != nil {
-		s.afterHook(ctx, "OnCLILoginRedeemed", h(ctx, redeemed, approver, meta))
+		s.afterHook(ctx, "OnCLILoginRedeemed", h(ctx, forHooks(redeemed), approver, meta))
 	}
-	return CLIPollResult{Status: ChallengeApproved, Token: sess.AccessToken}, nil
+	return CLIPollResult{Status: ChallengeApproved, Token: token}, nil
+}
+
+// tokenOf reports whether token is a working access token of u (not an
+// impersonation token): the check a token zndraw-auth stored at approval
+// must pass before a poll hands it out. One that does not (signed with
+// another secret, revoked, for another user) is replaced by a token minted
+// for the approver, whom the poll has just re-checked.
+func (s *Service) tokenOf(ctx context.Context, token string, u User) bool {
+	p, err := s.CurrentUser(ctx, token, AccessActive)
+	return err == nil && p.User.ID == u.ID && !p.Token.Impersonated()
+}
+
+// secretMatches reports whether secret is the one a challenge stores as
+// stored: the kit's "sha256:<hex>" digest, or the plain secret zndraw-auth
+// stores. Both compare digests of equal length in constant time, so neither
+// the secret nor its length leaks through timing.
+func secretMatches(secret, stored string) bool {
+	if stored == "" {
+		return false
+	}
+	if strings.HasPrefix(stored, secretDigestPrefix) {
+		return subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(stored)) == 1
+	}
+	a, b := sha256.Sum256([]byte(secret)), sha256.Sum256([]byte(stored))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+}
+
+// forHooks is c as hooks see it: never a plain secret (zndraw-auth's, as
+// its digest) nor a stored token.
+func forHooks(c Challenge) Challenge {
+	if c.SecretHash != "" && !strings.HasPrefix(c.SecretHash, secretDigestPrefix) {
+		c.SecretHash = hashSecret(c.SecretHash)
+	}
+	c.LegacyToken = ""
+	return c
 }
 
 // ApproveCLIChallenge approves a pending challenge for the principal
-// (CONTRACT §4.10): a missing or not-pending challenge is
+// (the reference's PATCH): a missing or not-pending challenge is
 // ErrChallengeNotFound, an expired pending one ErrChallengeExpired. The
 // transition is one conditional write, so of concurrent approvals exactly
 // one wins. Impersonation tokens cannot approve (ErrForbidden).
@@ -157,7 +201,7 @@ func (s *Service) ApproveCLIChallenge(ctx context.Context, p *Principal, code st
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: CLI login approved", "user_id", p.User.ID, "challenge_id", c.ID, "client_ip", meta.ClientIP)
 	if h := s.hooks.OnCLILoginApproved; h != nil {
-		s.afterHook(ctx, "OnCLILoginApproved", h(ctx, c, p.User, meta))
+		s.afterHook(ctx, "OnCLILoginApproved", h(ctx, forHooks(c), p.User, meta))
 	}
 	return nil
 }
@@ -190,7 +234,7 @@ func (s *Service) RejectCLIChallenge(ctx context.Context, p *Principal, code str
 	}
 	s.log.InfoContext(ctx, "zndraw-auth: CLI login rejected", "user_id", p.User.ID, "challenge_id", c.ID)
 	if h := s.hooks.OnCLILoginRejected; h != nil {
-		s.afterHook(ctx, "OnCLILoginRejected", h(ctx, c, p.User, meta))
+		s.afterHook(ctx, "OnCLILoginRejected", h(ctx, forHooks(c), p.User, meta))
 	}
 	return nil
 }
@@ -218,10 +262,13 @@ func randomSecret() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
+// secretDigestPrefix marks a stored secret that is the kit's digest.
+const secretDigestPrefix = "sha256:"
+
 // hashSecret is the stored form of a challenge secret.
 func hashSecret(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
-	return "sha256:" + hex.EncodeToString(sum[:])
+	return secretDigestPrefix + hex.EncodeToString(sum[:])
 }
 
 func truncate(s string, n int) string {

@@ -252,6 +252,8 @@ type hookCall struct {
 	Other  core.User // admin/target second user, where there is one
 	Token  string
 	Update core.UserUpdate
+	// Challenge is what a CLI-login hook was given.
+	Challenge core.Challenge
 }
 
 // recorder records every hook call (its set method gives the hooks). errs
@@ -384,16 +386,16 @@ func (r *recorder) OnAfterDelete(_ context.Context, u core.User, _ core.RequestM
 	return r.rec(hookCall{Name: "OnAfterDelete", User: u})
 }
 
-func (r *recorder) OnCLILoginApproved(_ context.Context, _ core.Challenge, u core.User, _ core.RequestMeta) error {
-	return r.rec(hookCall{Name: "OnCLILoginApproved", User: u})
+func (r *recorder) OnCLILoginApproved(_ context.Context, c core.Challenge, u core.User, _ core.RequestMeta) error {
+	return r.rec(hookCall{Name: "OnCLILoginApproved", User: u, Challenge: c})
 }
 
-func (r *recorder) OnCLILoginRedeemed(_ context.Context, _ core.Challenge, u core.User, _ core.RequestMeta) error {
-	return r.rec(hookCall{Name: "OnCLILoginRedeemed", User: u})
+func (r *recorder) OnCLILoginRedeemed(_ context.Context, c core.Challenge, u core.User, _ core.RequestMeta) error {
+	return r.rec(hookCall{Name: "OnCLILoginRedeemed", User: u, Challenge: c})
 }
 
-func (r *recorder) OnCLILoginRejected(_ context.Context, _ core.Challenge, u core.User, _ core.RequestMeta) error {
-	return r.rec(hookCall{Name: "OnCLILoginRejected", User: u})
+func (r *recorder) OnCLILoginRejected(_ context.Context, c core.Challenge, u core.User, _ core.RequestMeta) error {
+	return r.rec(hookCall{Name: "OnCLILoginRejected", User: u, Challenge: c})
 }
 
 func (r *recorder) OnImpersonationTokenMinted(_ context.Context, admin, target core.User, _ core.RequestMeta) error {

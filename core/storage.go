@@ -57,13 +57,15 @@ type ChallengeStore interface {
 	// ErrNotFound if no challenge matched all of that.
 	ApproveChallenge(ctx context.Context, code string, userID uuid.UUID, now time.Time) (Challenge, error)
 	// RejectChallenge moves a pending or approved challenge to rejected
-	// (whatever its expiry); ErrNotFound if no challenge matched.
+	// (whatever its expiry) and clears its LegacyToken; ErrNotFound if no
+	// challenge matched.
 	RejectChallenge(ctx context.Context, code string, now time.Time) (Challenge, error)
 	// RedeemChallenge moves an approved challenge whose SecretHash equals
-	// secretHash and that has not expired at now to redeemed, clears its
-	// SecretHash, and returns the row as it was before clearing (with
-	// Status redeemed). ErrNotFound if no challenge matched: of N
-	// concurrent calls exactly one succeeds.
+	// secretHash (the stored value, compared exactly) and that has not
+	// expired at now to redeemed, clears its SecretHash and LegacyToken,
+	// and returns the row as it was before clearing (with Status
+	// redeemed). ErrNotFound if no challenge matched: of N concurrent calls
+	// exactly one succeeds, so a LegacyToken is handed to one caller only.
 	RedeemChallenge(ctx context.Context, code, secretHash string, now time.Time) (Challenge, error)
 	// RecordChallengePoll sets LastPolledAt to now if the challenge was
 	// never polled or was last polled at or before now-minInterval, and

@@ -7,13 +7,15 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/uptrace/bun"
 
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
 // challengeColumns are the columns scanChallenge reads, in its order. The
-// token column is never read: the kit stores no token.
-const challengeColumns = `id, code, secret, status, user_id, created_at, expires_at, client_ip, user_agent, last_polled_at`
+// kit stores no token; token holds one only where zndraw-auth approved the
+// challenge.
+const challengeColumns = `id, code, secret, status, user_id, created_at, expires_at, client_ip, user_agent, last_polled_at, token`
 
 // scanChallenge reads one row of challengeColumns. user_id is accepted in
 // both UUID spellings (32 hex digits as zndraw-auth writes it on SQLite, or
@@ -21,12 +23,12 @@ const challengeColumns = `id, code, secret, status, user_id, created_at, expires
 func scanChallenge(row interface{ Scan(...any) error }) (core.Challenge, error) {
 	var (
 		c                     core.Challenge
-		secret, ip, ua        sql.NullString
+		secret, ip, ua, token sql.NullString
 		userID                uuid.NullUUID
 		created, expires, pol dbTime
 		status                string
 	)
-	if err := row.Scan(&c.ID, &c.Code, &secret, &status, &userID, &created, &expires, &ip, &ua, &pol); err != nil {
+	if err := row.Scan(&c.ID, &c.Code, &secret, &status, &userID, &created, &expires, &ip, &ua, &pol, &token); err != nil {
 		return core.Challenge{}, err
 	}
 	c.SecretHash = secret.String
@@ -39,6 +41,7 @@ func scanChallenge(row interface{ Scan(...any) error }) (core.Challenge, error) 
 	c.ExpiresAt = expires.Time
 	c.ClientIP = ip.String
 	c.UserAgent = ua.String
+	c.LegacyToken = token.String
 	if pol.Valid {
 		c.LastPolledAt = pol.Time
 	}
@@ -59,7 +62,7 @@ func userIDArg(id *uuid.UUID) any {
 // c.Code is taken. Times are stored in UTC at microsecond precision; empty
 // strings and a zero LastPolledAt are stored as NULL.
 func (s *Store) CreateChallenge(ctx context.Context, c core.Challenge) (core.Challenge, error) {
-	if hasNUL(c.Code, c.SecretHash, string(c.Status), c.ClientIP, c.UserAgent) {
+	if hasNUL(c.Code, c.SecretHash, string(c.Status), c.ClientIP, c.UserAgent, c.LegacyToken) {
 		return core.Challenge{}, errors.New("bunstore: CreateChallenge: value contains a NUL byte")
 	}
 	if c.Status == "" {
@@ -73,8 +76,8 @@ func (s *Store) CreateChallenge(ctx context.Context, c core.Challenge) (core.Cha
 	defer cancel()
 	got, err := scanChallenge(s.db.QueryRowContext(ctx,
 		`INSERT INTO cliloginchallenge (code, secret, status, token, user_id, created_at, expires_at, client_ip, user_agent, last_polled_at)
-		VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) RETURNING `+challengeColumns,
-		c.Code, nullString(c.SecretHash), string(c.Status), userIDArg(c.UserID),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+challengeColumns,
+		c.Code, nullString(c.SecretHash), string(c.Status), nullString(c.LegacyToken), userIDArg(c.UserID),
 		dbTimeFloor(c.CreatedAt), dbTimeFloor(c.ExpiresAt), nullString(c.ClientIP), nullString(c.UserAgent), polled))
 	return got, mapErr(err)
 }
@@ -122,29 +125,47 @@ func (s *Store) ApproveChallenge(ctx context.Context, code string, userID uuid.U
 }
 
 // RejectChallenge moves a pending or approved challenge to rejected, whatever
-// its expiry; core.ErrNotFound if none matched. The row is kept for audit.
+// its expiry, and clears a token zndraw-auth stored; core.ErrNotFound if
+// none matched. The row is kept for audit.
 func (s *Store) RejectChallenge(ctx context.Context, code string, now time.Time) (core.Challenge, error) {
 	return s.transition(ctx, code,
-		`status = 'rejected'`,
+		`status = 'rejected', token = NULL`,
 		`status IN ('pending', 'approved')`)
 }
 
 // RedeemChallenge moves an approved, unexpired challenge whose stored secret
-// hash equals secretHash to redeemed and clears the hash, in one conditional
-// UPDATE; the returned row carries the hash it had. core.ErrNotFound if none
-// matched, so of concurrent calls exactly one succeeds. The comparison runs
-// in SQL and is not constant-time, which is harmless: it compares SHA-256
-// digests of a high-entropy secret, not the secret.
+// equals secretHash to redeemed and clears the secret and any token
+// zndraw-auth stored; the returned row carries the secret and token it had.
+// core.ErrNotFound if none matched, so of concurrent calls exactly one
+// succeeds. The comparison runs in SQL and is not constant-time, which is
+// harmless: the Service has compared the caller's secret in constant time
+// already, and passes the stored value.
+//
+// PostgreSQL's RETURNING (before version 18) and SQLite's show a row as the
+// UPDATE left it, so the token is cleared by a second statement in the same
+// transaction: the first has already taken the row (PostgreSQL's row lock,
+// SQLite's write lock), and whoever waited on it finds it redeemed.
 func (s *Store) RedeemChallenge(ctx context.Context, code, secretHash string, now time.Time) (core.Challenge, error) {
-	if secretHash == "" {
+	if secretHash == "" || hasNUL(code, secretHash) {
 		return core.Challenge{}, core.ErrNotFound
 	}
-	c, err := s.transition(ctx, code,
-		`status = 'redeemed', secret = NULL, token = NULL`,
-		`status = 'approved' AND secret = ? AND expires_at >= ?`,
-		secretHash, dbTimeCeil(now))
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	var c core.Challenge
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		c, err = scanChallenge(tx.QueryRowContext(ctx,
+			`UPDATE cliloginchallenge SET status = 'redeemed', secret = NULL
+			WHERE status = 'approved' AND secret = ? AND expires_at >= ? AND code = ?
+			RETURNING `+challengeColumns, secretHash, dbTimeCeil(now), code))
+		if err != nil || c.LegacyToken == "" {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE cliloginchallenge SET token = NULL WHERE id = ?`, c.ID)
+		return err
+	})
 	if err != nil {
-		return core.Challenge{}, err
+		return core.Challenge{}, mapErr(err)
 	}
 	c.SecretHash = secretHash
 	return c, nil

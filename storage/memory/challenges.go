@@ -91,19 +91,24 @@ func (s *Store) ApproveChallenge(ctx context.Context, code string, userID uuid.U
 }
 
 // RejectChallenge moves a pending or approved challenge to rejected,
-// whatever its expiry; core.ErrNotFound otherwise.
+// whatever its expiry, and clears its LegacyToken; core.ErrNotFound
+// otherwise.
 func (s *Store) RejectChallenge(ctx context.Context, code string, now time.Time) (core.Challenge, error) {
 	return s.transition(ctx, "reject", code,
 		func(c core.Challenge) bool {
 			return c.Status == core.ChallengePending || c.Status == core.ChallengeApproved
 		},
-		func(c *core.Challenge) { c.Status = core.ChallengeRejected }, nil)
+		func(c *core.Challenge) {
+			c.Status = core.ChallengeRejected
+			c.LegacyToken = ""
+		}, nil)
 }
 
 // RedeemChallenge moves an approved challenge whose SecretHash equals
 // secretHash and that has not expired at now to redeemed and clears the
-// stored SecretHash. It returns the challenge with Status redeemed and the
-// SecretHash it had; core.ErrNotFound if nothing matched.
+// stored SecretHash and LegacyToken. It returns the challenge with Status
+// redeemed and the SecretHash and LegacyToken it had; core.ErrNotFound if
+// nothing matched.
 func (s *Store) RedeemChallenge(ctx context.Context, code, secretHash string, now time.Time) (core.Challenge, error) {
 	return s.transition(ctx, "redeem", code,
 		func(c core.Challenge) bool {
@@ -111,7 +116,10 @@ func (s *Store) RedeemChallenge(ctx context.Context, code, secretHash string, no
 				c.SecretHash == secretHash && !c.Expired(now)
 		},
 		func(c *core.Challenge) { c.Status = core.ChallengeRedeemed },
-		func(c *core.Challenge) { c.SecretHash = "" })
+		func(c *core.Challenge) {
+			c.SecretHash = ""
+			c.LegacyToken = ""
+		})
 }
 
 // RecordChallengePoll sets LastPolledAt to now if the challenge was never

@@ -26,6 +26,7 @@ func (s suite) testChallenges(t *testing.T) {
 	t.Run("RecordChallengePoll", s.testRecordChallengePoll)
 	t.Run("PurgeChallenges", s.testPurgeChallenges)
 	t.Run("ReturnsCopies", s.testChallengeReturnsCopies)
+	t.Run("ZndrawAuthChallenges", s.testLegacyChallenges)
 }
 
 func (s suite) testChallengeRoundTrip(t *testing.T) {

@@ -194,6 +194,9 @@ func challengeDiff(got, want core.Challenge) []string {
 	if got.LastPolledAt.IsZero() != want.LastPolledAt.IsZero() || !sameTime(got.LastPolledAt, want.LastPolledAt) {
 		add("LastPolledAt", got.LastPolledAt, want.LastPolledAt)
 	}
+	if got.LegacyToken != want.LegacyToken {
+		add("LegacyToken", fmt.Sprintf("%q", got.LegacyToken), fmt.Sprintf("%q", want.LegacyToken))
+	}
 	return d
 }
 
