@@ -19,6 +19,7 @@ func cases() []testCase {
 		scopedCases(),
 		cliExtraCases(),
 		adminExtraCases(),
+		wireExtraCases(),
 		fixCases(),
 		cliFixCases(),
 		tokenCases(),

@@ -76,38 +76,6 @@ func TestIsJSONContentType(t *testing.T) {
 	}
 }
 
-func TestJSONInvalidPositionAndMessage(t *testing.T) {
-	cases := []struct {
-		body string
-		pos  int
-		msg  string
-	}{
-		{`{bad`, 1, "Expecting property name enclosed in double quotes"},
-		{`{`, 1, "Expecting property name enclosed in double quotes"},
-		{`{"a" 1}`, 5, "Expecting ':' delimiter"},
-		{`{"a":1 "b":2}`, 7, "Expecting ',' delimiter"},
-		{`{"a":1} x`, 8, "Extra data"},
-		{`nope`, 1, "Expecting value"},
-	}
-	for _, c := range cases {
-		_, resp := readBody(&Request{Body: []byte(c.body), Header: func(string) string { return "application/json" }})
-		require.NotNil(t, resp, c.body)
-		assert.Equal(t, 422, resp.Status)
-		var out struct {
-			Detail []struct {
-				Type string            `json:"type"`
-				Loc  []any             `json:"loc"`
-				Ctx  map[string]string `json:"ctx"`
-			} `json:"detail"`
-		}
-		require.NoError(t, json.Unmarshal(resp.Body, &out))
-		require.Len(t, out.Detail, 1)
-		assert.Equal(t, "json_invalid", out.Detail[0].Type)
-		assert.Equal(t, []any{"body", float64(c.pos)}, out.Detail[0].Loc, c.body)
-		assert.Equal(t, c.msg, out.Detail[0].Ctx["error"], c.body)
-	}
-}
-
 func TestLaxBooleans(t *testing.T) {
 	cases := map[string]any{ // value → true/false, or the error type
 		`true`: true, `false`: false, `1`: true, `0`: false,

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"mime"
@@ -62,8 +63,13 @@ func isJSONContentType(ct string) bool {
 	return ok && main == "application" && (sub == "json" || strings.HasSuffix(sub, "+json"))
 }
 
+// utf8BOM is the UTF-8 byte order mark.
+const utf8BOM = "\xef\xbb\xbf"
+
 // readBody parses the request body the way FastAPI does before running any
-// dependency: malformed JSON is a 422 at once (before auth).
+// dependency: malformed JSON is a 422 at once (before auth). A leading
+// UTF-8 byte order mark is dropped, as Python's json.loads drops it from
+// bytes (it decodes them as utf-8-sig); error offsets count from after it.
 func readBody(r *Request) (body, *Response) {
 	if len(r.Body) == 0 {
 		return body{kind: bodyNone}, nil
@@ -71,53 +77,36 @@ func readBody(r *Request) (body, *Response) {
 	if !isJSONContentType(r.Header("Content-Type")) {
 		return body{kind: bodyRaw, raw: r.Body}, nil
 	}
-	if !utf8.Valid(r.Body) {
+	src := bytes.TrimPrefix(r.Body, []byte(utf8BOM))
+	if !utf8.Valid(src) {
 		return body{}, detail(http.StatusBadRequest, "There was an error parsing the body")
 	}
 	var raw json.RawMessage
-	if err := json.Unmarshal(r.Body, &raw); err != nil {
-		return body{}, jsonInvalid(r.Body, err)
+	if err := json.Unmarshal(src, &raw); err != nil {
+		return body{}, jsonInvalid(src, err)
 	}
 	b := body{kind: bodyJSON, raw: raw}
 	if len(raw) > 0 && raw[0] == '{' {
 		if err := json.Unmarshal(raw, &b.obj); err != nil {
-			return body{}, jsonInvalid(r.Body, err)
+			return body{}, jsonInvalid(src, err)
 		}
 	}
 	return b, nil
 }
 
-// jsonInvalid is FastAPI's json_invalid item, with Python's json error
-// message and character position where they can be derived.
+// jsonInvalid is FastAPI's json_invalid item for src, which Go's decoder
+// refused with err: Python's message and character offset (pyJSONError),
+// or, for the few documents Python accepts (NaN, Infinity), "Expecting
+// value" where Go's decoder stopped.
 func jsonInvalid(src []byte, err error) *Response {
-	pos, msg := 0, "Expecting value"
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		off := int(se.Offset)
-		text := se.Error()
-		switch {
-		case strings.Contains(text, "unexpected end"):
-			pos = off
-		case off > 0:
-			pos = off - 1
-		}
-		switch {
-		case strings.Contains(text, "beginning of object key"),
-			strings.Contains(text, "unexpected end") && strings.HasSuffix(strings.TrimSpace(string(src)), "{"):
-			msg = "Expecting property name enclosed in double quotes"
-		case strings.Contains(text, "after object key:value pair"), strings.Contains(text, "after array element"):
-			msg = "Expecting ',' delimiter"
-		case strings.Contains(text, "after object key"):
-			msg = "Expecting ':' delimiter"
-		case strings.Contains(text, "after top-level value"):
-			msg = "Extra data"
+	msg, pos, ok := pyJSONError(src)
+	if !ok {
+		msg, pos = "Expecting value", 0
+		var se *json.SyntaxError
+		if errors.As(err, &se) && se.Offset > 0 {
+			pos = utf8.RuneCount(src[:min(int(se.Offset)-1, len(src))])
 		}
 	}
-	if pos > len(src) {
-		pos = len(src)
-	}
-	// Python reports a character offset, Go a byte offset.
-	pos = utf8.RuneCount(src[:pos])
 	return validationFailed([]ValidationError{{
 		Type: "json_invalid", Loc: []any{"body", pos}, Msg: "JSON decode error",
 		Input: json.RawMessage("{}"), Ctx: map[string]string{"error": msg},
