@@ -12,9 +12,10 @@ func (c *caseT) forgeKey() []byte {
 	return []byte("test-secret-key")
 }
 
-// scopedCases are CONTRACT §11.8 Z43–Z50 (test_scoped_session.py), run
-// against a current_active_user route (the kit has no separate scoped
-// dependency: it answers the standard 401 body).
+// scopedCases are zndraw-auth's test_scoped_session.py, run against a
+// current_active_user route, which answers the standard 401 body. (Hosts
+// that want the scoped dependency's own details on a route of theirs call
+// httpapi.API.AuthenticateScoped; its test is in package httpapi.)
 func scopedCases() []testCase {
 	forged := func(claims func(c *caseT) map[string]any) func(*caseT) {
 		return func(c *caseT) {

@@ -106,6 +106,28 @@ var (
 	ErrServiceUnavailable = &Error{Code: CodeServiceUnavailable}
 )
 
+// Why a token is ErrUnauthorized, for hosts that report it (zndraw-auth's
+// current_user_scoped_session does). CurrentUser's ErrUnauthorized wraps
+// one of these when the token itself is at fault; test with errors.Is. A
+// plain ErrUnauthorized means no token, or an unknown or inactive user.
+var (
+	// ErrInvalidToken: the token does not verify (malformed, signature,
+	// algorithm, header, audience, exp, nbf, iat, a claim of the wrong
+	// type), was revoked, was minted before the user's last password
+	// change or "logout everywhere", or is an impersonation token whose
+	// admin is no longer an active superuser.
+	ErrInvalidToken = errors.New("zndraw-auth: invalid token")
+	// ErrInvalidTokenPayload: the token verifies, but its sub is missing or
+	// not a UUID.
+	ErrInvalidTokenPayload = errors.New("zndraw-auth: invalid token payload")
+)
+
+// The ErrUnauthorized that CurrentUser returns for a token at fault.
+var (
+	errUnauthorizedToken   = fmt.Errorf("%w: %w", ErrUnauthorized, ErrInvalidToken)
+	errUnauthorizedPayload = fmt.Errorf("%w: %w", ErrUnauthorized, ErrInvalidTokenPayload)
+)
+
 // InvalidPasswordError is what a ValidatePassword hook returns to reject a
 // password. The Service turns it into an *Error whose Code depends on the
 // operation (REGISTER_/UPDATE_USER_/RESET_PASSWORD_INVALID_PASSWORD) and

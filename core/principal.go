@@ -37,9 +37,11 @@ var (
 )
 
 // CurrentUser resolves a bearer token to its principal and checks access
-// (CONTRACT §2.2): an empty, malformed, expired, revoked or
+// (fastapi-users' current_user): an empty, malformed, expired, revoked or
 // wrongly-signed token, an unknown or inactive user, or a token minted before
-// the user's last password change or "logout everywhere" is ErrUnauthorized;
+// the user's last password change or "logout everywhere" is ErrUnauthorized
+// (wrapping ErrInvalidToken or ErrInvalidTokenPayload when the token is at
+// fault);
 // a non-superuser on a superuser route, or an impersonation token there, is
 // ErrForbidden. With Optional those cases yield (nil, nil). A store outage is
 // ErrServiceUnavailable in every mode.
@@ -77,31 +79,34 @@ func (s *Service) resolve(ctx context.Context, token string, mustRead bool) (*Pr
 	}
 	now := s.clock.Now()
 	t, err := s.verifyAccessToken(token, now)
+	if errors.Is(err, errBadSubject) {
+		return nil, errUnauthorizedPayload
+	}
 	if err != nil {
-		return nil, ErrUnauthorized
+		return nil, errUnauthorizedToken
 	}
 	revoked, err := s.isRevoked(ctx, t.info.ID, now, mustRead)
 	if err != nil {
 		return nil, s.storeErr("token check", err)
 	}
 	if revoked {
-		return nil, ErrUnauthorized
+		return nil, errUnauthorizedToken
 	}
 	u, err := s.tokenUser(ctx, t.user, now, mustRead)
 	if err != nil {
 		return nil, err
 	}
 	if t.info.Version != u.TokenVersion {
-		return nil, ErrUnauthorized
+		return nil, errUnauthorizedToken
 	}
 	if t.info.Impersonated() {
 		// The token dies with the impersonating admin's powers.
 		admin, err := s.tokenUser(ctx, t.info.ImpersonatedBy, now, mustRead)
+		if errors.Is(err, ErrUnauthorized) || err == nil && !admin.IsSuperuser {
+			return nil, errUnauthorizedToken
+		}
 		if err != nil {
 			return nil, err
-		}
-		if !admin.IsSuperuser {
-			return nil, ErrUnauthorized
 		}
 	}
 	return &Principal{User: u, Token: t.info}, nil

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -397,4 +398,40 @@ func TestCurrentUserStoreOutage(t *testing.T) {
 		_, err = e.svc.CurrentUser(e.ctx, tok, core.AccessActive)
 		require.ErrorIs(t, err, core.ErrServiceUnavailable)
 	})
+}
+
+// TestCurrentUserUnauthorizedReasons: every refusal is ErrUnauthorized,
+// and says whether the token was at fault (ErrInvalidToken,
+// ErrInvalidTokenPayload) or not (no token, unknown or inactive user).
+func TestCurrentUserUnauthorizedReasons(t *testing.T) {
+	e := newEnv(t)
+	u := e.user("a@example.com")
+	tok := e.login(u.Email)
+	exp := e.clock.Now().Add(time.Hour).Unix()
+	inactive := e.createUser("i@example.com", true, false, false)
+	inactiveTok := e.login(inactive.Email)
+	_, err := e.mem.UpdateUser(e.ctx, inactive.ID, core.UserPatch{IsActive: ptr(false)})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name, token string
+		reason      error // nil: neither reason
+	}{
+		{"empty", "", nil},
+		{"garbage", "garbage", core.ErrInvalidToken},
+		{"tampered", tok + "x", core.ErrInvalidToken},
+		{"expired", hs256(t, jwt.MapClaims{"sub": u.ID.String(), "aud": core.AudienceAuth, "exp": 1}), core.ErrInvalidToken},
+		{"sub not a UUID", hs256(t, jwt.MapClaims{"sub": "me", "aud": core.AudienceAuth, "exp": exp}), core.ErrInvalidTokenPayload},
+		{"no sub", hs256(t, jwt.MapClaims{"aud": core.AudienceAuth, "exp": exp}), core.ErrInvalidTokenPayload},
+		{"unknown user", hs256(t, jwt.MapClaims{"sub": uuid.NewString(), "aud": core.AudienceAuth, "exp": exp}), nil},
+		{"inactive user", inactiveTok, nil},
+	} {
+		_, err := e.svc.CurrentUser(e.ctx, tc.token, core.AccessActive)
+		require.ErrorIs(t, err, core.ErrUnauthorized, tc.name)
+		for _, r := range []error{core.ErrInvalidToken, core.ErrInvalidTokenPayload} {
+			assert.Equal(t, r == tc.reason, errors.Is(err, r), "%s: errors.Is(%v, %v)", tc.name, err, r)
+		}
+	}
+	require.NoError(t, e.svc.LogoutEverywhere(e.ctx, u))
+	_, err = e.svc.CurrentUser(e.ctx, tok, core.AccessActive)
+	assert.ErrorIs(t, err, core.ErrInvalidToken, "a token minted before logout everywhere")
 }

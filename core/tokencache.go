@@ -174,7 +174,7 @@ func (s *Service) verifyAccessToken(token string, now time.Time) (*verifiedToken
 	}
 	id, ok := parseSubject(claims.Subject)
 	if !ok {
-		return nil, errBadToken
+		return nil, errBadSubject
 	}
 	t := &verifiedToken{
 		user: id,

@@ -129,8 +129,12 @@ func (c *tokenCodec) keyFunc(t *jwt.Token) (any, error) {
 	return c.key, nil
 }
 
-// errBadToken is the internal cause of every verification failure.
-var errBadToken = errors.New("invalid token")
+// errBadToken is the internal cause of every verification failure but a
+// bad sub, which is errBadSubject.
+var (
+	errBadToken   = errors.New("invalid token")
+	errBadSubject = errors.New("invalid token subject")
+)
 
 // parse verifies signature, algorithm, headers, exp (required), nbf, iat and
 // audience, and returns the claims.
