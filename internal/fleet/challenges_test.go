@@ -211,22 +211,22 @@ func TestPythonChallengesCompleteOnGo(t *testing.T) {
 			})
 
 			t.Run("CreatedByGoApprovedByPython", func(t *testing.T) {
-			d, k, u := setup(t)
-			ch, err := k.svc.CreateCLIChallenge(t.Context(), core.RequestMeta{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			stored := pyMint(t, u.ID, now, accessSecret)
-			d.pyApprove(t, ch.Code, stored, u.ID)
-			if r, err := poll(t, k, ch.Code, ch.Secret); err != nil || r.Token != stored {
-				t.Errorf("poll: %+v, %v; want the token zndraw-auth stored", r, err)
-			}
-			if status, secret, token := d.row(t, ch.Code); status != "redeemed" || secret.Valid || token.Valid {
-				t.Errorf("row after redemption: status %s, secret %v, token %v; want redeemed, NULL, NULL", status, secret, token)
-			}
-		})
+				d, k, u := setup(t)
+				ch, err := k.svc.CreateCLIChallenge(t.Context(), core.RequestMeta{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				stored := pyMint(t, u.ID, now, accessSecret)
+				d.pyApprove(t, ch.Code, stored, u.ID)
+				if r, err := poll(t, k, ch.Code, ch.Secret); err != nil || r.Token != stored {
+					t.Errorf("poll: %+v, %v; want the token zndraw-auth stored", r, err)
+				}
+				if status, secret, token := d.row(t, ch.Code); status != "redeemed" || secret.Valid || token.Valid {
+					t.Errorf("row after redemption: status %s, secret %v, token %v; want redeemed, NULL, NULL", status, secret, token)
+				}
+			})
 
-		t.Run("StoredTokenHandedOutOnce", func(t *testing.T) {
+			t.Run("StoredTokenHandedOutOnce", func(t *testing.T) {
 				d, k, u := setup(t)
 				d.pyCreate(t, "PYONCE01", plainSecret, now.Add(-10*time.Second))
 				stored := pyMint(t, u.ID, now.Add(-5*time.Second), accessSecret)
