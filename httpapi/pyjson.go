@@ -237,22 +237,17 @@ func (p *pyScanner) object(i, depth int) (int, *pyJSONErr) {
 		if i, err = p.value(p.ws(i+1), depth); err != nil {
 			return 0, err
 		}
-		i = p.ws(i)
-		if i < len(s) && s[i] == '}' {
-			return i + 1, nil
+		var done bool
+		if i, done, err = p.afterItem(i, '}'); err != nil || done {
+			return i, err
 		}
-		if i >= len(s) || s[i] != ',' {
-			return 0, expecting("',' delimiter", i)
-		}
-		i = p.ws(i + 1)
 	}
 }
 
 // array scans an array whose "[" is at i-1 (_parse_array_unicode).
 func (p *pyScanner) array(i, depth int) (int, *pyJSONErr) {
-	s := p.s
 	i = p.ws(i)
-	if i < len(s) && s[i] == ']' {
+	if i < len(p.s) && p.s[i] == ']' {
 		return i + 1, nil
 	}
 	for {
@@ -260,13 +255,23 @@ func (p *pyScanner) array(i, depth int) (int, *pyJSONErr) {
 		if i, err = p.value(i, depth); err != nil {
 			return 0, err
 		}
-		i = p.ws(i)
-		if i < len(s) && s[i] == ']' {
-			return i + 1, nil
+		var done bool
+		if i, done, err = p.afterItem(i, ']'); err != nil || done {
+			return i, err
 		}
-		if i >= len(s) || s[i] != ',' {
-			return 0, expecting("',' delimiter", i)
-		}
-		i = p.ws(i + 1)
 	}
+}
+
+// afterItem reads what follows an item of an object or array that close
+// ends: the closing character (done, i after it) or a comma (i at the next
+// item, whitespace skipped).
+func (p *pyScanner) afterItem(i int, close rune) (next int, done bool, err *pyJSONErr) {
+	i = p.ws(i)
+	if i < len(p.s) && p.s[i] == close {
+		return i + 1, true, nil
+	}
+	if i >= len(p.s) || p.s[i] != ',' {
+		return 0, false, expecting("',' delimiter", i)
+	}
+	return p.ws(i + 1), false, nil
 }

@@ -125,13 +125,32 @@ func TestJSONInvalidItems(t *testing.T) {
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
+// runPython runs script with python3, the JSON list of inputs on its
+// standard input, and returns its output lines. It skips t when there is
+// no python3 or it cannot import module, and when the script's output
+// starts with "SKIP ", with the rest of it.
+func runPython(t *testing.T, module, script string, inputs []string) []string {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil || exec.Command(py, "-c", "import "+module).Run() != nil {
+		t.Skipf("python3 with %s not found: the table is not checked against it", module)
+	}
+	in, _ := json.Marshal(inputs)
+	cmd := exec.CommandContext(t.Context(), py, "-c", script)
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python3: %v", err)
+	}
+	if rest, ok := strings.CutPrefix(string(out), "SKIP "); ok {
+		t.Skip(strings.TrimSpace(rest))
+	}
+	return strings.Split(strings.TrimSpace(string(out)), "\n")
+}
+
 // TestPyJSONCasesAgainstPython runs the table through the python3 at hand,
 // so the table is what Python says, not what we think it says.
 func TestPyJSONCasesAgainstPython(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found: the table is not checked against Python")
-	}
 	const script = `
 import json, sys
 if sys.version_info >= (3, 13):
@@ -149,31 +168,18 @@ for body in json.load(sys.stdin):
 		bodies = append(bodies, c.body)
 	}
 	bodies = append(bodies, pyJSONValid...)
-	in, _ := json.Marshal(bodies)
-	cmd := exec.CommandContext(t.Context(), py, "-c", script)
-	cmd.Stdin = bytes.NewReader(in)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python3: %v", err)
-	}
-	if rest, ok := strings.CutPrefix(string(out), "SKIP "); ok {
-		t.Skip(strings.TrimSpace(rest))
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	lines := runPython(t, "json", script, bodies)
 	if len(lines) != len(bodies) {
 		t.Fatalf("python3 answered %d lines for %d bodies", len(lines), len(bodies))
 	}
 	for i, l := range lines {
 		want := "null"
 		if i < len(pyJSONCases) {
-			c := pyJSONCases[i]
-			w, _ := json.Marshal([]any{c.pos, c.msg})
-			want = string(w)
+			want = string(marshal([]any{pyJSONCases[i].pos, pyJSONCases[i].msg}))
 		}
-		var got, exp any
+		var got any
 		_ = json.Unmarshal([]byte(l), &got)
-		_ = json.Unmarshal([]byte(want), &exp)
-		if b1, b2 := marshal(got), marshal(exp); string(b1) != string(b2) {
+		if string(marshal(got)) != want {
 			t.Errorf("Python on %q: %s, the table says %s", bodies[i], l, want)
 		}
 	}

@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -96,10 +94,6 @@ func TestParseUUIDLikePydantic(t *testing.T) {
 // comparison allows for that, so the checks and offsets are what is
 // compared there.
 func TestPyUUIDCasesAgainstPydantic(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil || exec.Command(py, "-c", "import pydantic").Run() != nil {
-		t.Skip("python3 with pydantic not found: the table is not checked against pydantic")
-	}
 	const script = `
 import json, sys, uuid
 import pydantic
@@ -117,14 +111,7 @@ for s in json.load(sys.stdin):
 	for _, c := range pyUUIDCases {
 		ins = append(ins, c.in)
 	}
-	in, _ := json.Marshal(ins)
-	cmd := exec.CommandContext(t.Context(), py, "-c", script)
-	cmd.Stdin = bytes.NewReader(in)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python3: %v", err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	lines := runPython(t, "pydantic", script, ins)
 	if len(lines) != len(ins)+1 {
 		t.Fatalf("python3 answered %d lines for %d inputs", len(lines), len(ins))
 	}

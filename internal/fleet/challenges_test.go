@@ -130,6 +130,15 @@ func (d *sharedDB) row(t *testing.T, code string) (status string, secret, token 
 	return status, secret, token
 }
 
+// wantRedeemed checks that the row of code is redeemed, its secret and
+// token cleared, as zndraw-auth reads it.
+func (d *sharedDB) wantRedeemed(t *testing.T, code string) {
+	t.Helper()
+	if status, secret, token := d.row(t, code); status != "redeemed" || secret.Valid || token.Valid {
+		t.Errorf("row after redemption: status %s, secret %v, token %v; want redeemed, NULL, NULL", status, secret, token)
+	}
+}
+
 // pyMint is zndraw-auth's token for a CLI login: sub, aud (a string), iat,
 // exp, signed with secret.
 func pyMint(t *testing.T, sub uuid.UUID, now time.Time, secret string) string {
@@ -184,9 +193,7 @@ func TestPythonChallengesCompleteOnGo(t *testing.T) {
 				if _, err := poll(t, k, "PYGO0001", plainSecret); !errors.Is(err, core.ErrChallengeNotFound) {
 					t.Errorf("second poll: %v, want ErrChallengeNotFound", err)
 				}
-				if status, secret, token := d.row(t, "PYGO0001"); status != "redeemed" || secret.Valid || token.Valid {
-					t.Errorf("row after redemption: status %s, secret %v, token %v; want redeemed, NULL, NULL", status, secret, token)
-				}
+				d.wantRedeemed(t, "PYGO0001")
 			})
 
 			t.Run("CreatedAndApprovedByPython", func(t *testing.T) {
@@ -202,9 +209,7 @@ func TestPythonChallengesCompleteOnGo(t *testing.T) {
 					t.Errorf("poll handed out %q, want the token zndraw-auth stored", r.Token)
 				}
 				k.principal(t, r.Token, core.AccessActive)
-				if status, secret, token := d.row(t, "PYPY0001"); status != "redeemed" || secret.Valid || token.Valid {
-					t.Errorf("row after redemption: status %s, secret %v, token %v; want redeemed, NULL, NULL", status, secret, token)
-				}
+				d.wantRedeemed(t, "PYPY0001")
 				if _, err := poll(t, k, "PYPY0001", plainSecret); !errors.Is(err, core.ErrChallengeNotFound) {
 					t.Errorf("second poll: %v, want ErrChallengeNotFound", err)
 				}
@@ -221,9 +226,7 @@ func TestPythonChallengesCompleteOnGo(t *testing.T) {
 				if r, err := poll(t, k, ch.Code, ch.Secret); err != nil || r.Token != stored {
 					t.Errorf("poll: %+v, %v; want the token zndraw-auth stored", r, err)
 				}
-				if status, secret, token := d.row(t, ch.Code); status != "redeemed" || secret.Valid || token.Valid {
-					t.Errorf("row after redemption: status %s, secret %v, token %v; want redeemed, NULL, NULL", status, secret, token)
-				}
+				d.wantRedeemed(t, ch.Code)
 			})
 
 			t.Run("StoredTokenHandedOutOnce", func(t *testing.T) {

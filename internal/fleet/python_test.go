@@ -101,14 +101,20 @@ func decodeOp(token, secret string, audience []string, now time.Time, access boo
 		"now": unixFloat(now), "access": access}
 }
 
-// decode runs decode ops and returns their results in order.
-func (r *pyRef) decode(t *testing.T, ops []map[string]any) []decodeResult {
+// results runs ops and returns their results in order.
+func (r *pyRef) results(t *testing.T, ops []map[string]any) []json.RawMessage {
 	t.Helper()
 	all := make([]any, len(ops))
 	for i, op := range ops {
 		all[i] = op
 	}
-	lines := r.run(t, all)[1:]
+	return r.run(t, all)[1:]
+}
+
+// decode runs decode ops and returns their results in order.
+func (r *pyRef) decode(t *testing.T, ops []map[string]any) []decodeResult {
+	t.Helper()
+	lines := r.results(t, ops)
 	res := make([]decodeResult, len(lines))
 	for i, l := range lines {
 		if err := json.Unmarshal(l, &res[i]); err != nil {
@@ -122,11 +128,7 @@ func (r *pyRef) decode(t *testing.T, ops []map[string]any) []decodeResult {
 // returns those strings in order.
 func (r *pyRef) tokens(t *testing.T, ops ...map[string]any) []string {
 	t.Helper()
-	all := make([]any, len(ops))
-	for i, op := range ops {
-		all[i] = op
-	}
-	lines := r.run(t, all)[1:]
+	lines := r.results(t, ops)
 	out := make([]string, len(lines))
 	for i, l := range lines {
 		var v struct{ Token, Hash string }
