@@ -182,7 +182,7 @@ func (pg *approvalPage) principal(r *Request) (*core.Principal, *Response) {
 
 // failure renders an unexpected error (store outage, internal error).
 func (pg *approvalPage) failure(r *Request, err error) *Response {
-	resp := pg.api.errorResponse(r, err, usersNotFound) // logs what needs logging
+	resp := pg.api.errorResponse(r.Context, err, usersNotFound) // logs what needs logging
 	if resp.Status == http.StatusServiceUnavailable {
 		return pg.message(http.StatusServiceUnavailable, "Try again later", "The service is unavailable right now. Try again in a minute.", "error")
 	}

@@ -54,7 +54,7 @@ func (a *API) Guard(req *Request, access core.Access) (context.Context, *Respons
 func (a *API) resolve(r *Request, token string, access core.Access) (*core.Principal, *Response) {
 	p, err := a.svc.CurrentUser(r.Context, token, access)
 	if err != nil {
-		return nil, a.errorResponse(r, err, usersNotFound)
+		return nil, a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return p, nil
 }

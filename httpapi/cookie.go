@@ -190,7 +190,7 @@ func (a *API) cookieLogout(r *Request) *Response {
 		return resp
 	}
 	if err := a.svc.Logout(r.Context, p, a.Meta(r)); err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return &Response{Status: http.StatusNoContent, Headers: []Header{hdrNoStore, a.cookie.clear()}}
 }

@@ -19,7 +19,7 @@ const (
 
 // errorResponse maps a Service error to its status and detail (the single
 // place where that happens). Unknown errors are a logged, generic 500.
-func (a *API) errorResponse(r *Request, err error, nf notFoundDetail) *Response {
+func (a *API) errorResponse(ctx context.Context, err error, nf notFoundDetail) *Response {
 	var ce *core.Error
 	if errors.As(err, &ce) {
 		switch ce.Code {
@@ -36,7 +36,7 @@ func (a *API) errorResponse(r *Request, err error, nf notFoundDetail) *Response 
 		case core.CodeTooManyRequests:
 			return tooManyRequests(ce)
 		case core.CodeServiceUnavailable:
-			a.log.WarnContext(r.Context, "zndraw-auth: store unavailable", "error", err)
+			a.log.WarnContext(ctx, "zndraw-auth: store unavailable", "error", err)
 			return detail(http.StatusServiceUnavailable, core.CodeServiceUnavailable)
 		case core.CodeRegisterInvalidPassword, core.CodeUpdateUserInvalidPassword, core.CodeResetPasswordInvalidPassword:
 			return detail(http.StatusBadRequest, invalidPassword{Code: ce.Code, Reason: ce.Reason})
@@ -52,7 +52,7 @@ func (a *API) errorResponse(r *Request, err error, nf notFoundDetail) *Response 
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return detail(http.StatusServiceUnavailable, core.CodeServiceUnavailable)
 	}
-	a.log.ErrorContext(r.Context, "zndraw-auth: internal error", "method", r.Method, "error", err)
+	a.log.ErrorContext(ctx, "zndraw-auth: internal error", "error", err)
 	return internalError()
 }
 

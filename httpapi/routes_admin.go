@@ -22,7 +22,7 @@ func (a *API) adminToken(r *Request) *Response {
 	}
 	token, err := a.svc.MintImpersonationToken(r.Context, p, id, a.Meta(r))
 	if err != nil {
-		return a.errorResponse(r, err, adminNotFound)
+		return a.errorResponse(r.Context, err, adminNotFound)
 	}
 	return jsonResponse(http.StatusOK, bearerResponse{AccessToken: token, TokenType: "bearer"})
 }

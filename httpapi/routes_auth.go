@@ -76,7 +76,7 @@ func (a *API) formLogin(r *Request) (*core.Session, *Response) {
 	}
 	sess, err := a.svc.Login(r.Context, username, password, a.Meta(r))
 	if err != nil {
-		return nil, a.errorResponse(r, err, usersNotFound)
+		return nil, a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return sess, nil
 }
@@ -93,7 +93,7 @@ func (a *API) logout(r *Request) *Response {
 		return resp
 	}
 	if err := a.svc.Logout(r.Context, p, a.Meta(r)); err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return noContent()
 }
@@ -114,7 +114,7 @@ func (a *API) register(r *Request) *Response {
 	in.Email, in.Password = *email, *password
 	u, err := a.svc.Register(r.Context, in, a.Meta(r))
 	if err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return jsonResponse(http.StatusCreated, NewUserRead(u))
 }

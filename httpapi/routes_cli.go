@@ -31,7 +31,7 @@ type cliStatus struct {
 func (a *API) cliCreate(r *Request) *Response {
 	c, err := a.svc.CreateCLIChallenge(r.Context, a.Meta(r))
 	if err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return jsonResponse(http.StatusOK, cliCreated{
 		Code: c.Code, Secret: c.Secret, ApproveURL: a.approveURL(c.Code),
@@ -47,7 +47,7 @@ func (a *API) cliPoll(r *Request) *Response {
 	}
 	res, err := a.svc.PollCLIChallenge(r.Context, r.PathValue("code"), secret, a.Meta(r))
 	if err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	out := cliStatus{Status: string(res.Status)}
 	if res.Token != "" {
@@ -63,7 +63,7 @@ func (a *API) cliApprove(r *Request) *Response {
 		return resp
 	}
 	if err := a.svc.ApproveCLIChallenge(r.Context, p, r.PathValue("code"), a.Meta(r)); err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return jsonResponse(http.StatusOK, cliApproved{Status: string(core.ChallengeApproved)})
 }
@@ -75,7 +75,7 @@ func (a *API) cliReject(r *Request) *Response {
 		return resp
 	}
 	if err := a.svc.RejectCLIChallenge(r.Context, p, r.PathValue("code"), a.Meta(r)); err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return noContent()
 }

@@ -40,7 +40,7 @@ func (a *API) emailAccepted(r *Request, start func(context.Context, string, core
 		return resp
 	}
 	if err := start(r.Context, *email, a.Meta(r)); err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return rawJSON(http.StatusAccepted, nullBody)
 }
@@ -57,7 +57,7 @@ func (a *API) resetPassword(r *Request) *Response {
 		return resp
 	}
 	if err := a.svc.ResetPassword(r.Context, *token, *password, a.Meta(r)); err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return rawJSON(http.StatusOK, nullBody)
 }
@@ -74,7 +74,7 @@ func (a *API) verifyUser(r *Request) *Response {
 	}
 	u, err := a.svc.Verify(r.Context, *token, a.Meta(r))
 	if err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return jsonResponse(http.StatusOK, NewUserRead(u))
 }

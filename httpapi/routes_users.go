@@ -49,7 +49,7 @@ func (a *API) patchMe(r *Request) *Response {
 	}
 	u, err := a.svc.UpdateSelf(r.Context, p, upd, a.Meta(r))
 	if err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return jsonResponse(http.StatusOK, NewUserRead(u))
 }
@@ -66,7 +66,7 @@ func (a *API) targetUser(r *Request) (core.User, *Response) {
 	}
 	u, err := a.svc.GetUser(r.Context, id)
 	if err != nil {
-		return core.User{}, a.errorResponse(r, err, usersNotFound)
+		return core.User{}, a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return u, nil
 }
@@ -96,7 +96,7 @@ func (a *API) patchUser(r *Request) *Response {
 	}
 	u, err := a.svc.UpdateUser(r.Context, target, upd, a.Meta(r))
 	if err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return jsonResponse(http.StatusOK, NewUserRead(u))
 }
@@ -115,7 +115,7 @@ func (a *API) deleteUser(r *Request) *Response {
 		return resp
 	}
 	if err := a.svc.DeleteUser(r.Context, target, a.Meta(r)); err != nil {
-		return a.errorResponse(r, err, usersNotFound)
+		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return noContent()
 }

@@ -49,5 +49,5 @@ func (a *API) AuthenticateScoped(ctx context.Context, authorization string) (*co
 	case errors.Is(err, core.ErrUnauthorized):
 		return nil, detail(http.StatusUnauthorized, detailNotAuthenticated)
 	}
-	return nil, a.errorResponse(&Request{Context: ctx, Method: "AUTH"}, err, usersNotFound)
+	return nil, a.errorResponse(ctx, err, usersNotFound)
 }
