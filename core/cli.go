@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -42,7 +43,7 @@ type CLIPollResult struct {
 // A code collision is retried. The requesting client's IP and user agent are
 // recorded for the approval page.
 func (s *Service) CreateCLIChallenge(ctx context.Context, meta RequestMeta) (CLIChallengeCreated, error) {
-	if err := s.limitIP(ctx, "cli", meta.ClientIP, time.Hour, s.settings.RateLimit.CLILoginCreatePerIPPerHour); err != nil {
+	if err := s.limitIP(ctx, "cli", meta, time.Hour, s.settings.RateLimit.CLILoginCreatePerIPPerHour); err != nil {
 		return CLIChallengeCreated{}, err
 	}
 	s.maybePurge(ctx)
@@ -140,7 +141,7 @@ func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, met
 		}
 		token = sess.AccessToken
 	}
-	s.log.InfoContext(ctx, "zndraw-auth: login", "user_id", approver.ID, "method", "cli", "challenge_id", redeemed.ID, "client_ip", meta.ClientIP)
+	s.event(ctx, slog.LevelInfo, "login", meta, userAttr(approver.ID), slog.String("method", "cli"), slog.Int64("challenge_id", redeemed.ID))
 	if h := s.hooks.OnCLILoginRedeemed; h != nil {
 		s.afterHook(ctx, "OnCLILoginRedeemed", h(ctx, forHooks(redeemed), approver, meta))
 	}
@@ -182,24 +183,35 @@ func forHooks(c Challenge) Challenge {
 	return c
 }
 
-// ApproveCLIChallenge approves a pending challenge for the principal
-// (the reference's PATCH): a missing or not-pending challenge is
+// ApproveCLIChallenge approves a pending challenge for the principal (the
+// reference's PATCH): a missing or not-pending challenge is
 // ErrChallengeNotFound, an expired pending one ErrChallengeExpired. The
 // transition is one conditional write, so of concurrent approvals exactly
-// one wins. Impersonation tokens cannot approve (ErrForbidden).
+// one wins. Impersonation tokens cannot
+// approve (ErrForbidden). Codes that match nothing count against the
+// caller's and the client IP's budgets of failed code lookups (see
+// RateLimitSettings.CLICodeFailuresPerUserPerHour).
 func (s *Service) ApproveCLIChallenge(ctx context.Context, p *Principal, code string, meta RequestMeta) error {
 	if p.Token.Impersonated() {
 		return ErrForbidden
 	}
+	res, err := s.startCodeLookup(ctx, p, meta)
+	if err != nil {
+		return err
+	}
 	now := s.now()
 	c, err := s.store.ApproveChallenge(ctx, code, p.User.ID, now)
 	if errors.Is(err, ErrNotFound) {
-		return s.classifyChallenge(ctx, code, now)
+		err = s.classifyChallenge(ctx, code, now)
+	} else if err != nil {
+		err = s.storeErr("approve CLI challenge", err)
 	}
+	s.endCodeLookup(ctx, res, err, p, "approve", meta)
 	if err != nil {
-		return s.storeErr("approve CLI challenge", err)
+		return err
 	}
-	s.log.InfoContext(ctx, "zndraw-auth: CLI login approved", "user_id", p.User.ID, "challenge_id", c.ID, "client_ip", meta.ClientIP)
+	s.event(ctx, slog.LevelInfo, "cli_login_approved", meta, userAttr(p.User.ID), slog.Int64("challenge_id", c.ID),
+		slog.String("requested_from", c.ClientIP))
 	if h := s.hooks.OnCLILoginApproved; h != nil {
 		s.afterHook(ctx, "OnCLILoginApproved", h(ctx, forHooks(c), p.User, meta))
 	}
@@ -221,22 +233,62 @@ func (s *Service) classifyChallenge(ctx context.Context, code string, now time.T
 	}
 }
 
-// RejectCLIChallenge rejects a pending or approved (not yet redeemed)
-// challenge; the row is kept for audit. Anything else is
-// ErrChallengeNotFound.
+// RejectCLIChallenge rejects a pending challenge, or an approved (not yet
+// redeemed) one that the caller approved; a superuser (with their own
+// token, not an impersonation token) may reject any approved one. The row
+// is kept for audit. Anything else is ErrChallengeNotFound, which counts as
+// a failed code lookup like in ApproveCLIChallenge.
 func (s *Service) RejectCLIChallenge(ctx context.Context, p *Principal, code string, meta RequestMeta) error {
-	c, err := s.store.RejectChallenge(ctx, code, s.now())
-	if errors.Is(err, ErrNotFound) {
-		return ErrChallengeNotFound
-	}
+	res, err := s.startCodeLookup(ctx, p, meta)
 	if err != nil {
-		return s.storeErr("reject CLI challenge", err)
+		return err
 	}
-	s.log.InfoContext(ctx, "zndraw-auth: CLI login rejected", "user_id", p.User.ID, "challenge_id", c.ID)
+	approvedBy := &p.User.ID
+	if p.User.IsSuperuser && !p.Token.Impersonated() {
+		approvedBy = nil
+	}
+	c, err := s.store.RejectChallenge(ctx, code, approvedBy, s.now())
+	if errors.Is(err, ErrNotFound) {
+		err = ErrChallengeNotFound
+	} else if err != nil {
+		err = s.storeErr("reject CLI challenge", err)
+	}
+	s.endCodeLookup(ctx, res, err, p, "reject", meta)
+	if err != nil {
+		return err
+	}
+	s.event(ctx, slog.LevelInfo, "cli_login_rejected", meta, userAttr(p.User.ID), slog.Int64("challenge_id", c.ID))
 	if h := s.hooks.OnCLILoginRejected; h != nil {
 		s.afterHook(ctx, "OnCLILoginRejected", h(ctx, forHooks(c), p.User, meta))
 	}
 	return nil
+}
+
+// startCodeLookup reserves one lookup of a CLI code typed by p against the
+// budgets of failed lookups per user and per client IP.
+func (s *Service) startCodeLookup(ctx context.Context, p *Principal, meta RequestMeta) (*reservation, error) {
+	rl := s.settings.RateLimit
+	user := userAttr(p.User.ID)
+	budgets := []budget{{key: "cli:code:user:" + p.User.ID.String(), max: rl.CLICodeFailuresPerUserPerHour,
+		event: "cli_code_limited", attrs: []slog.Attr{slog.String("per", "user"), user}}}
+	if meta.ClientIP != "" {
+		budgets = append(budgets, budget{key: "cli:code:ip:" + s.ipBucket(meta.ClientIP), max: rl.CLICodeFailuresPerIPPerHour,
+			event: "cli_code_limited", attrs: []slog.Attr{slog.String("per", "ip"), user}})
+	}
+	return s.reserve(ctx, time.Hour, meta, budgets...)
+}
+
+// endCodeLookup settles a reserved code lookup: a code that matched no
+// usable challenge keeps the attempt and is logged (cli_code_failed,
+// aggregated per user and hour; the code itself is never logged); anything
+// else hands it back.
+func (s *Service) endCodeLookup(ctx context.Context, res *reservation, err error, p *Principal, op string, meta RequestMeta) {
+	if errors.Is(err, ErrChallengeNotFound) {
+		s.failure(ctx, "cli:code:user:"+p.User.ID.String(), time.Hour, "cli_code_failed", meta,
+			slog.String("op", op), userAttr(p.User.ID))
+		return
+	}
+	res.release(ctx)
 }
 
 func randomCode() string {
@@ -281,7 +333,8 @@ func truncate(s string, n int) string {
 const purgeEvery = time.Minute
 
 // maybePurge runs Purge at most once a minute, on the request path of
-// challenge creation, so tables stay bounded without a timer.
+// challenge creation and of rate-limited requests, so tables stay bounded
+// without a timer.
 func (s *Service) maybePurge(ctx context.Context) {
 	now := s.now().Unix()
 	last := s.lastPurge.Load()
@@ -295,14 +348,20 @@ func (s *Service) maybePurge(ctx context.Context) {
 
 // Purge deletes what is no longer needed: challenges that expired more than
 // Settings.CLILoginRetention ago, revocations of tokens that have expired
-// (plus the leeway), and ended rate-limit windows. Call it from a timer in
-// long-running hosts; challenge creation also calls it once a minute.
+// (plus the leeway), ended rate-limit windows and familiar sources past
+// RateLimit.FamiliarSourceLifetime. Call it from a timer in long-running
+// hosts; challenge creation and rate-limited requests also call it, at most
+// once a minute.
 func (s *Service) Purge(ctx context.Context) error {
 	now := s.now()
 	_, err1 := s.store.PurgeChallenges(ctx, now.Add(-s.settings.CLILoginRetention))
 	_, err2 := s.store.PurgeRevocations(ctx, now.Add(-s.settings.JWTLeeway))
 	_, err3 := s.store.PurgeCounters(ctx, now)
-	if err := errors.Join(err1, err2, err3); err != nil {
+	var err4 error
+	if lt := s.settings.RateLimit.FamiliarSourceLifetime; lt > 0 {
+		_, err4 = s.store.PurgeSources(ctx, now.Add(-lt))
+	}
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return fmt.Errorf("zndraw-auth: purge: %w", err)
 	}
 	return nil
@@ -322,16 +381,23 @@ type CLIChallengeInfo struct {
 	TimeLeft time.Duration
 }
 
-// DescribeCLIChallenge returns what an approval page shows about code:
-// ErrChallengeNotFound for an unknown code, ErrServiceUnavailable on an
-// outage.
-func (s *Service) DescribeCLIChallenge(ctx context.Context, code string) (CLIChallengeInfo, error) {
+// DescribeCLIChallenge returns what an approval page shows p about code:
+// ErrChallengeNotFound for an unknown code (a failed code lookup, counted
+// like in ApproveCLIChallenge), ErrServiceUnavailable on an outage.
+func (s *Service) DescribeCLIChallenge(ctx context.Context, p *Principal, code string, meta RequestMeta) (CLIChallengeInfo, error) {
+	res, err := s.startCodeLookup(ctx, p, meta)
+	if err != nil {
+		return CLIChallengeInfo{}, err
+	}
 	c, err := s.store.GetChallenge(ctx, code)
 	if errors.Is(err, ErrNotFound) {
-		return CLIChallengeInfo{}, ErrChallengeNotFound
+		err = ErrChallengeNotFound
+	} else if err != nil {
+		err = s.storeErr("describe CLI challenge", err)
 	}
+	s.endCodeLookup(ctx, res, err, p, "describe", meta)
 	if err != nil {
-		return CLIChallengeInfo{}, s.storeErr("describe CLI challenge", err)
+		return CLIChallengeInfo{}, err
 	}
 	now := s.now()
 	return CLIChallengeInfo{

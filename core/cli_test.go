@@ -199,33 +199,40 @@ func TestApproveCLIChallenge(t *testing.T) {
 }
 
 func TestRejectCLIChallenge(t *testing.T) {
+	// by is who rejects: "" is another active user (not the approver).
 	for _, tc := range []struct {
 		name    string
 		prepare func(e *env, u core.User) core.CLIChallengeCreated
 		wantErr error
+		by      string
 	}{
-		{"pending", func(e *env, _ core.User) core.CLIChallengeCreated { return e.challenge() }, nil},
-		{"approved", func(e *env, u core.User) core.CLIChallengeCreated { return e.approvedChallenge(u) }, nil},
+		{"pending", func(e *env, _ core.User) core.CLIChallengeCreated { return e.challenge() }, nil, ""},
+		{"approved, by its approver", func(e *env, u core.User) core.CLIChallengeCreated { return e.approvedChallenge(u) }, nil, "approver"},
+		{"approved, by a superuser", func(e *env, u core.User) core.CLIChallengeCreated { return e.approvedChallenge(u) }, nil, "superuser"},
+		{"approved, by someone else", func(e *env, u core.User) core.CLIChallengeCreated { return e.approvedChallenge(u) }, core.ErrChallengeNotFound, ""},
+		{"approved, by an impersonation token of a superuser", func(e *env, u core.User) core.CLIChallengeCreated {
+			return e.approvedChallenge(u)
+		}, core.ErrChallengeNotFound, "impersonation"},
 		{"expired pending", func(e *env, _ core.User) core.CLIChallengeCreated {
 			c := e.challenge()
 			e.clock.Advance(10 * time.Minute)
 			return c
-		}, nil},
+		}, nil, ""},
 		{"redeemed", func(e *env, u core.User) core.CLIChallengeCreated {
 			c := e.approvedChallenge(u)
 			_, err := e.poll(c)
 			require.NoError(e.t, err)
 			return c
-		}, core.ErrChallengeNotFound},
+		}, core.ErrChallengeNotFound, ""},
 		{"rejected", func(e *env, u core.User) core.CLIChallengeCreated {
 			c := e.challenge()
 			require.NoError(e.t, e.svc.RejectCLIChallenge(e.ctx, e.principal(e.login(u.Email)), c.Code, core.RequestMeta{}))
 			e.hooks.reset()
 			return c
-		}, core.ErrChallengeNotFound},
+		}, core.ErrChallengeNotFound, ""},
 		{"unknown", func(*env, core.User) core.CLIChallengeCreated {
 			return core.CLIChallengeCreated{Code: "ZZZZZZZZ"}
-		}, core.ErrChallengeNotFound},
+		}, core.ErrChallengeNotFound, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
@@ -233,7 +240,19 @@ func TestRejectCLIChallenge(t *testing.T) {
 			other := e.user("b@example.com")
 			c := tc.prepare(e, u)
 			before, _ := e.mem.GetChallenge(e.ctx, c.Code)
-			err := e.svc.RejectCLIChallenge(e.ctx, e.principal(e.login(other.Email)), c.Code, core.RequestMeta{})
+			by := e.principal(e.login(other.Email))
+			switch tc.by {
+			case "approver":
+				by = e.principal(e.login(u.Email))
+			case "superuser":
+				by = e.principal(e.login(e.createUser("root@example.com", true, true, true).Email))
+			case "impersonation":
+				root := e.principal(e.login(e.createUser("root@example.com", true, true, true).Email))
+				tok, err := e.svc.MintImpersonationToken(e.ctx, root, other.ID, core.RequestMeta{})
+				require.NoError(t, err)
+				by = e.principal(tok)
+			}
+			err := e.svc.RejectCLIChallenge(e.ctx, by, c.Code, core.RequestMeta{})
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
 				after, _ := e.mem.GetChallenge(e.ctx, c.Code)
@@ -244,7 +263,7 @@ func TestRejectCLIChallenge(t *testing.T) {
 			require.NoError(t, err)
 			calls := e.hooks.named("OnCLILoginRejected")
 			require.Len(t, calls, 1)
-			assert.Equal(t, other.ID, calls[0].User.ID)
+			assert.Equal(t, by.User.ID, calls[0].User.ID)
 			stored, err := e.mem.GetChallenge(e.ctx, c.Code)
 			require.NoError(t, err, "kept for audit")
 			assert.Equal(t, core.ChallengeRejected, stored.Status)
@@ -414,11 +433,12 @@ func TestCLIChallengeStoreOutage(t *testing.T) {
 
 func TestDescribeCLIChallenge(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.svc.DescribeCLIChallenge(e.ctx, "ZZZZZZZZ")
+	p := e.principal(e.login(e.user("viewer@example.com").Email))
+	_, err := e.svc.DescribeCLIChallenge(e.ctx, p, "ZZZZZZZZ", core.RequestMeta{})
 	require.ErrorIs(t, err, core.ErrChallengeNotFound)
 
 	c := e.challenge()
-	info, err := e.svc.DescribeCLIChallenge(e.ctx, c.Code)
+	info, err := e.svc.DescribeCLIChallenge(e.ctx, p, c.Code, core.RequestMeta{})
 	require.NoError(t, err)
 	assert.Equal(t, c.Code, info.Code)
 	assert.Equal(t, core.ChallengePending, info.Status)
@@ -428,7 +448,7 @@ func TestDescribeCLIChallenge(t *testing.T) {
 	assert.Equal(t, 300*time.Second, info.TimeLeft)
 
 	e.clock.Advance(301 * time.Second)
-	info, err = e.svc.DescribeCLIChallenge(e.ctx, c.Code)
+	info, err = e.svc.DescribeCLIChallenge(e.ctx, p, c.Code, core.RequestMeta{})
 	require.NoError(t, err)
 	assert.True(t, info.Expired)
 }

@@ -98,6 +98,19 @@ func (b *syncBuffer) find(t *testing.T, sub string) []map[string]any {
 	return out
 }
 
+// events returns the security events named name (see
+// core.SecurityEventMessage).
+func (b *syncBuffer) events(t *testing.T, name string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, r := range b.records(t) {
+		if r["msg"] == core.SecurityEventMessage && r["event"] == name {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // quiet discards log output.
 var quiet = slog.New(slog.DiscardHandler)
 
@@ -609,6 +622,7 @@ func (e *env) forgotToken(email string) string {
 	e.t.Helper()
 	e.hooks.reset()
 	require.NoError(e.t, e.svc.ForgotPassword(e.ctx, email, core.RequestMeta{}))
+	require.NoError(e.t, e.svc.Drain(e.ctx))
 	calls := e.hooks.named("OnAfterForgotPassword")
 	require.Len(e.t, calls, 1)
 	e.hooks.reset()
@@ -621,6 +635,7 @@ func (e *env) verifyToken(email string) string {
 	e.t.Helper()
 	e.hooks.reset()
 	require.NoError(e.t, e.svc.RequestVerify(e.ctx, email, core.RequestMeta{}))
+	require.NoError(e.t, e.svc.Drain(e.ctx))
 	calls := e.hooks.named("OnAfterRequestVerify")
 	require.Len(e.t, calls, 1)
 	e.hooks.reset()

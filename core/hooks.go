@@ -32,6 +32,17 @@ import "context"
 //     operation: the write stands and the caller gets the normal result
 //     (the reference answers 500 here while keeping the write, which tells
 //     the client the opposite of what happened).
+//   - Delivery hooks (OnAfterForgotPassword, OnAfterRequestVerify) are
+//     after-hooks that run off the request path: the request is answered
+//     without waiting for them, so that an unknown address and a known one
+//     cost the same however long delivery takes. They run on a bounded
+//     background queue: at most 4 at a time, at most 1024 waiting (one
+//     more is dropped and logged as event delivery_dropped; the client
+//     can ask again). Their context carries the request's values but not
+//     its cancellation, and ends after one minute. A panic is recovered
+//     and logged. Service.Drain waits for the queue (call it at shutdown).
+//     At most RateLimitSettings.MailsPerAccountPerHour of each kind are
+//     handed over per address and hour.
 //
 // Hooks receive the request's context and a RequestMeta, never a transport
 // request. They must not retain the user values past the call.
@@ -50,11 +61,13 @@ type Hooks struct {
 	OnAfterLogin func(ctx context.Context, user User, meta RequestMeta) error
 	// OnAfterLogout runs after a token was revoked by logout.
 	OnAfterLogout func(ctx context.Context, user User, meta RequestMeta) error
-	// OnAfterRequestVerify delivers a verification token for user.
+	// OnAfterRequestVerify delivers a verification token for user (a
+	// delivery hook: it runs in the background).
 	OnAfterRequestVerify func(ctx context.Context, user User, token string, meta RequestMeta) error
 	// OnAfterVerify runs after user was marked verified.
 	OnAfterVerify func(ctx context.Context, user User, meta RequestMeta) error
-	// OnAfterForgotPassword delivers a password-reset token for user.
+	// OnAfterForgotPassword delivers a password-reset token for user (a
+	// delivery hook: it runs in the background).
 	OnAfterForgotPassword func(ctx context.Context, user User, token string, meta RequestMeta) error
 	// OnAfterResetPassword runs after a reset changed user's password.
 	OnAfterResetPassword func(ctx context.Context, user User, meta RequestMeta) error

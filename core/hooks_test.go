@@ -90,6 +90,7 @@ func TestAfterHookErrorsAreLoggedNotReturned(t *testing.T) {
 			e.createUser("admin@example.com", true, true, true)
 			e.hooks.failWith(tc.hook, errors.New("hook failed on purpose"))
 			tc.run(t, e)
+			require.NoError(t, e.svc.Drain(e.ctx), "delivery hooks run in the background")
 			require.NotEmpty(t, e.hooks.named(tc.hook), "the hook ran")
 			var found bool
 			for _, r := range e.logs.find(t, "after-hook failed") {

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/google/uuid"
 )
@@ -29,7 +30,7 @@ func (s *Service) MintImpersonationToken(ctx context.Context, admin *Principal, 
 	if err != nil {
 		return "", err
 	}
-	s.log.InfoContext(ctx, "zndraw-auth: admin minted token for user", "event", "impersonate", "admin_id", admin.User.ID, "user_id", target.ID, "client_ip", meta.ClientIP)
+	s.event(ctx, slog.LevelInfo, "impersonate", meta, userAttr(target.ID), slog.String("admin_id", admin.User.ID.String()))
 	if h := s.hooks.OnImpersonationTokenMinted; h != nil {
 		s.afterHook(ctx, "OnImpersonationTokenMinted", h(ctx, admin.User, target, meta))
 	}

@@ -47,7 +47,7 @@ func TestMintImpersonationToken(t *testing.T) {
 				require.ErrorIs(t, err, tc.wantErr)
 				assert.Empty(t, tok)
 				assert.Empty(t, e.hooks.names())
-				assert.Empty(t, e.logs.find(t, "minted token"))
+				assert.Empty(t, e.logs.events(t, "impersonate"))
 				return
 			}
 			require.NoError(t, err)
@@ -55,7 +55,7 @@ func TestMintImpersonationToken(t *testing.T) {
 			assert.Equal(t, tc.target, p.User.ID)
 			assert.Equal(t, admin.ID, p.Token.ImpersonatedBy)
 
-			recs := e.logs.find(t, "minted token")
+			recs := e.logs.events(t, "impersonate")
 			require.Len(t, recs, 1, "one audit line")
 			assert.Equal(t, admin.ID.String(), recs[0]["admin_id"])
 			assert.Equal(t, tc.target.String(), recs[0]["user_id"])

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,50 +14,65 @@ import (
 // rehash when the stored hash is bcrypt or uses other parameters. An unknown
 // email costs one password verification too, so the three failures (unknown
 // email, wrong password, inactive user) are indistinguishable in body and
-// time: all are ErrBadCredentials. An unreadable stored hash is logged and is
-// also ErrBadCredentials. RequireVerification adds ErrUserNotVerified.
+// time: all are ErrBadCredentials, and all count against the account's
+// budget of wrong passwords (see the lockout rules in RateLimitSettings). An
+// unreadable stored hash is logged and is also ErrBadCredentials.
+// RequireVerification adds ErrUserNotVerified.
 func (s *Service) Authenticate(ctx context.Context, email, password string, meta RequestMeta) (User, error) {
-	refund, err := s.limitLogin(ctx, email, meta)
-	if err != nil {
+	if err := s.limitIP(ctx, "login", meta, time.Minute, s.settings.RateLimit.LoginPerIPPerMinute); err != nil {
 		return User{}, err
 	}
 	u, err := s.store.GetUserByEmail(ctx, email)
-	if errors.Is(err, ErrNotFound) {
-		s.burnHash(ctx, password)
-		s.countLoginFailure(ctx, email)
-		return User{}, ErrBadCredentials
-	}
-	if err != nil {
-		refund() // an outage is not a failed guess
+	found := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return User{}, s.storeErr("login", err)
+	}
+	// The budget is the account's: its stored address when it exists, so
+	// every spelling that finds it shares one budget.
+	account := accountKey(email)
+	if found {
+		account = accountKey(u.Email)
+	}
+	att, err := s.startLogin(ctx, account, u.HashedPassword, meta)
+	if err != nil {
+		return User{}, err
+	}
+	if !found {
+		s.burnHash(ctx, password)
+		att.failed(ctx, "unknown_email", uuid.Nil, meta)
+		return User{}, ErrBadCredentials
 	}
 	ok, newHash, err := s.hasher.Verify(ctx, password, u.HashedPassword)
 	if err != nil {
 		if ctx.Err() != nil {
-			refund()
+			att.abort(ctx)
 			return User{}, ctx.Err()
 		}
 		s.log.ErrorContext(ctx, "zndraw-auth: stored password hash is unreadable", "user_id", u.ID, "error", err)
+		att.failed(ctx, "unreadable_hash", u.ID, meta)
 		return User{}, ErrBadCredentials
 	}
 	if !ok {
-		s.countLoginFailure(ctx, email)
+		att.failed(ctx, "wrong_password", u.ID, meta)
 		return User{}, ErrBadCredentials
 	}
-	refund()
 	if newHash != "" {
 		old := u.HashedPassword
 		updated, err := s.store.UpdateUser(ctx, u.ID, UserPatch{HashedPassword: &newHash, ExpectHashedPassword: &old})
 		if err != nil {
-			// A failed upgrade never fails the login (SECURITY PW-3).
+			// A failed upgrade never fails the login.
 			s.log.WarnContext(ctx, "zndraw-auth: password hash upgrade failed", "user_id", u.ID, "error", err)
 		} else {
 			u = updated
 		}
 	}
 	if !u.IsActive {
+		// The right password of an inactive account is answered and counted
+		// like a wrong one, so it tells nothing and refunds nothing.
+		att.failed(ctx, "inactive", u.ID, meta)
 		return User{}, ErrBadCredentials
 	}
+	att.succeeded(ctx)
 	if s.settings.RequireVerification && !u.IsVerified {
 		return User{}, ErrUserNotVerified
 	}
@@ -86,7 +102,7 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Reques
 	if err != nil {
 		return nil, err
 	}
-	s.log.InfoContext(ctx, "zndraw-auth: login", "user_id", u.ID, "method", "password", "client_ip", meta.ClientIP)
+	s.event(ctx, slog.LevelInfo, "login", meta, userAttr(u.ID), slog.String("method", "password"))
 	if h := s.hooks.OnAfterLogin; h != nil {
 		s.afterHook(ctx, "OnAfterLogin", h(ctx, u, meta))
 	}
@@ -129,7 +145,7 @@ func (s *Service) Logout(ctx context.Context, p *Principal, meta RequestMeta) er
 	if err := s.store.RevokeToken(ctx, p.Token.ID, p.Token.ExpiresAt); err != nil {
 		return s.storeErr("logout", err)
 	}
-	s.log.InfoContext(ctx, "zndraw-auth: logout", "user_id", p.User.ID)
+	s.event(ctx, slog.LevelInfo, "logout", meta, userAttr(p.User.ID))
 	if h := s.hooks.OnAfterLogout; h != nil {
 		s.afterHook(ctx, "OnAfterLogout", h(ctx, p.User, meta))
 	}
@@ -145,6 +161,6 @@ func (s *Service) LogoutEverywhere(ctx context.Context, user User) error {
 		}
 		return s.storeErr("logout everywhere", err)
 	}
-	s.log.InfoContext(ctx, "zndraw-auth: logout everywhere", "user_id", user.ID)
+	s.event(ctx, slog.LevelInfo, "logout_everywhere", RequestMeta{}, userAttr(user.ID))
 	return nil
 }

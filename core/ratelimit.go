@@ -4,35 +4,78 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 )
 
 // limit counts one event for key in a fixed window and returns
-// ErrTooManyRequests (with RetryAfter) once more than max happened in it.
-// A limit of 0 or less, an empty key, or RateLimit.Enabled=false disables it.
-func (s *Service) limit(ctx context.Context, key string, window time.Duration, max int) error {
+// ErrTooManyRequests (with RetryAfter) once more than max happened in it;
+// the first refusal of a window is logged as event rate_limited. A limit of
+// 0 or less, an empty key, or RateLimit.Enabled=false disables it.
+func (s *Service) limit(ctx context.Context, key string, window time.Duration, max int, meta RequestMeta) error {
 	if !s.settings.RateLimit.Enabled || max <= 0 || key == "" {
 		return nil
 	}
+	s.maybePurge(ctx)
 	now := s.now()
 	n, end, err := s.store.IncrementCounter(ctx, key, window, now)
 	if err != nil {
 		return s.storeErr("rate limit", err)
 	}
 	if n > int64(max) {
+		if n == int64(max)+1 {
+			s.event(ctx, slog.LevelWarn, "rate_limited", meta, slog.String("limit", limitName(key)),
+				slog.Int("max", max), slog.Duration("window", window), slog.Time("window_end", end))
+		}
 		return tooMany(end.Sub(now))
 	}
 	return nil
 }
 
-// limitIP applies a per-client-IP limit; requests without a known client IP
-// (direct calls from host code) are not limited.
-func (s *Service) limitIP(ctx context.Context, kind, ip string, window time.Duration, max int) error {
-	if ip == "" {
+// limitName is the kind of a counter key ("login:ip:…" → "login:ip"),
+// which a log line may carry without the address or account.
+func limitName(key string) string {
+	if i := strings.LastIndexByte(key, ':'); i > 0 {
+		return key[:i]
+	}
+	return key
+}
+
+// limitIP applies a per-client-IP limit, counting IPv6 clients by their
+// prefix (see ipBucket); requests without a known client IP (direct calls
+// from host code) are not limited.
+func (s *Service) limitIP(ctx context.Context, kind string, meta RequestMeta, window time.Duration, max int) error {
+	if meta.ClientIP == "" {
 		return nil
 	}
-	return s.limit(ctx, kind+":ip:"+ip, window, max)
+	return s.limit(ctx, kind+":ip:"+s.ipBucket(meta.ClientIP), window, max, meta)
+}
+
+// ipBucket is the unit per-IP limits and familiar sources count: an IPv4
+// address itself, an IPv6 address by its prefix of
+// RateLimit.IPv6PrefixLength bits ("2001:db8:1:2::/64"), since one client
+// usually holds a whole /64. Anything that is not an IP address is its own
+// bucket.
+func (s *Service) ipBucket(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap().WithZone("")
+	if a.Is4() {
+		return a.String()
+	}
+	bits := s.settings.RateLimit.IPv6PrefixLength
+	if bits <= 0 {
+		bits = 64
+	}
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return a.String()
+	}
+	return p.String()
 }
 
 func tooMany(retry time.Duration) error {
@@ -48,59 +91,73 @@ func accountKey(email string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-const loginFailureWindow = time.Hour
-
-// limitLogin applies the per-IP login limit and reserves an attempt for the
-// account before its password is checked: the attempt counter is
-// incremented atomically first, so concurrent guesses cannot all pass a
-// check that only later failures would close. Attempts that turn out not to
-// be failed guesses (a right password, an outage) are handed back with the
-// returned refund func. The lockout is soft: it ends with the hour window,
-// so an attacker cannot lock an account for good.
-func (s *Service) limitLogin(ctx context.Context, email string, meta RequestMeta) (refund func(), err error) {
-	refund = func() {}
-	rl := s.settings.RateLimit
-	if !rl.Enabled {
-		return refund, nil
-	}
-	if err := s.limitIP(ctx, "login", meta.ClientIP, time.Minute, rl.LoginPerIPPerMinute); err != nil {
-		return refund, err
-	}
-	if rl.LoginFailuresPerAccountPerHour <= 0 {
-		return refund, nil
-	}
-	acct := accountKey(email)
-	now := s.now()
-	tries, end, err := s.store.IncrementCounter(ctx, "login:try:"+acct, loginFailureWindow, now)
-	if err != nil {
-		return refund, s.storeErr("rate limit", err)
-	}
-	refund = func() {
-		if _, _, err := s.store.IncrementCounter(ctx, "login:refund:"+acct, loginFailureWindow, now); err != nil {
-			s.log.WarnContext(ctx, "zndraw-auth: could not refund a login attempt", "error", err)
-		}
-	}
-	refunded, err := s.store.CounterValue(ctx, "login:refund:"+acct, loginFailureWindow, now)
-	if err != nil {
-		refund()
-		return func() {}, s.storeErr("rate limit", err)
-	}
-	if tries-refunded > int64(rl.LoginFailuresPerAccountPerHour) {
-		refund()
-		return func() {}, tooMany(end.Sub(now))
-	}
-	return refund, nil
+// budget is a cap on failed attempts under key: at most max failures per
+// window. When it starts refusing, event is logged once with attrs.
+type budget struct {
+	key   string
+	max   int
+	event string
+	attrs []slog.Attr
 }
 
-// countLoginFailure records a failed login for the account (the failures
-// themselves are limited through the attempts reserved by limitLogin). A
-// failure to record is logged, never reported to the client as something
-// else.
-func (s *Service) countLoginFailure(ctx context.Context, email string) {
-	if !s.settings.RateLimit.Enabled || s.settings.RateLimit.LoginFailuresPerAccountPerHour <= 0 {
-		return
+// reservation is an attempt reserved against one or more budgets before the
+// guess is checked. Reserving first (an atomic increment) means that
+// concurrent guesses cannot all pass a check that only later failures would
+// close. An attempt that turns out not to be a failure (a right guess, an
+// outage) is handed back with release; a failure keeps it.
+type reservation struct {
+	s      *Service
+	keys   []string
+	window time.Duration
+	now    time.Time
+}
+
+// reserve reserves one attempt against every budget with a positive max,
+// in order. If any budget is spent, the attempts reserved so far are
+// handed back and ErrTooManyRequests is returned with the time left in the
+// window. With rate limiting off it reserves nothing.
+func (s *Service) reserve(ctx context.Context, window time.Duration, meta RequestMeta, budgets ...budget) (*reservation, error) {
+	r := &reservation{s: s, window: window, now: s.now()}
+	if !s.settings.RateLimit.Enabled {
+		return r, nil
 	}
-	if _, _, err := s.store.IncrementCounter(ctx, "login:fail:"+accountKey(email), loginFailureWindow, s.now()); err != nil {
-		s.log.WarnContext(ctx, "zndraw-auth: could not count a failed login", "error", err)
+	s.maybePurge(ctx)
+	for _, b := range budgets {
+		if b.max <= 0 || b.key == "" {
+			continue
+		}
+		tries, end, err := s.store.IncrementCounter(ctx, b.key+":try", window, r.now)
+		if err != nil {
+			r.release(ctx)
+			return nil, s.storeErr("rate limit", err)
+		}
+		r.keys = append(r.keys, b.key)
+		refunded, err := s.store.CounterValue(ctx, b.key+":refund", window, r.now)
+		if err != nil {
+			r.release(ctx)
+			return nil, s.storeErr("rate limit", err)
+		}
+		if used := tries - refunded; used > int64(b.max) {
+			r.release(ctx)
+			if used == int64(b.max)+1 && b.event != "" {
+				s.event(ctx, slog.LevelWarn, b.event, meta, append(b.attrs,
+					slog.Int("max", b.max), slog.Duration("window", window), slog.Time("window_end", end))...)
+			}
+			return nil, tooMany(end.Sub(r.now))
+		}
 	}
+	return r, nil
+}
+
+// release hands the reserved attempts back: the attempt was not a failure.
+// A failure to record it is logged (the attempt then counts as a failure,
+// which errs on the safe side).
+func (r *reservation) release(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx) // a cancelled request still hands back
+	for _, k := range r.keys {
+		if _, _, err := r.s.store.IncrementCounter(ctx, k+":refund", r.window, r.now); err != nil {
+			r.s.log.WarnContext(ctx, "zndraw-auth: could not hand back a rate-limited attempt", "error", err)
+		}
+	}
+	r.keys = nil
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,7 +16,7 @@ import (
 // check (REGISTER_USER_ALREADY_EXISTS, case-insensitive and race-free),
 // hashing, insert, then OnAfterRegister.
 func (s *Service) Register(ctx context.Context, in UserCreate, meta RequestMeta) (User, error) {
-	if err := s.limitIP(ctx, "register", meta.ClientIP, time.Hour, s.settings.RateLimit.RegisterPerIPPerHour); err != nil {
+	if err := s.limitIP(ctx, "register", meta, time.Hour, s.settings.RateLimit.RegisterPerIPPerHour); err != nil {
 		return User{}, err
 	}
 	return s.create(ctx, in, true, meta)
@@ -63,11 +64,8 @@ func (s *Service) create(ctx context.Context, in UserCreate, safe bool, meta Req
 	if err != nil {
 		return User{}, s.storeErr("register", err)
 	}
-	if u.IsSuperuser && safe {
-		s.log.InfoContext(ctx, "zndraw-auth: user registered, granted superuser (dev mode)", "user_id", created.ID)
-	} else {
-		s.log.InfoContext(ctx, "zndraw-auth: user registered", "user_id", created.ID)
-	}
+	s.event(ctx, slog.LevelInfo, "register", meta, userAttr(created.ID), slog.Bool("is_superuser", created.IsSuperuser),
+		slog.Bool("self_registered", safe))
 	if h := s.hooks.OnAfterRegister; h != nil {
 		s.afterHook(ctx, "OnAfterRegister", h(ctx, created, meta))
 	}

@@ -34,6 +34,8 @@ type Service struct {
 	dummyHash string
 
 	lastPurge atomic.Int64 // unix seconds of the last opportunistic purge
+
+	delivery deliveries // the delivery hooks' background queue
 }
 
 // Option configures New.

@@ -119,6 +119,67 @@ type RateLimitSettings struct {
 	// CLILoginCreatePerIPPerHour caps challenge creation per client IP.
 	// ZNDRAW_AUTH_RATE_LIMIT_CLI_LOGIN_CREATE_PER_IP_PER_HOUR, default 120.
 	CLILoginCreatePerIPPerHour int
+
+	// LoginFailuresPerFamiliarSourcePerHour is the budget of wrong
+	// passwords each familiar source of an account has of its own: a
+	// source (client IP, IPv6 addresses by IPv6PrefixLength) from which
+	// the account logged in, or completed a password reset, within
+	// FamiliarSourceLifetime. It is carved out of
+	// LoginFailuresPerAccountPerHour: every other source shares what is
+	// left of it, LoginFailuresPerAccountPerHour −
+	// FamiliarSourcesPerAccount × LoginFailuresPerFamiliarSourcePerHour,
+	// so an attacker who locks the account for everyone else does not
+	// lock its owner out of the places the owner uses, and the account
+	// never sees more than LoginFailuresPerAccountPerHour wrong passwords
+	// an hour. The familiar sources together get at most half of the
+	// account's budget (each at most LoginFailuresPerAccountPerHour /
+	// (2 × FamiliarSourcesPerAccount)); 0, or an account budget too small
+	// to give each at least one, turns familiar sources off (every source
+	// shares the whole budget).
+	// ZNDRAW_AUTH_RATE_LIMIT_LOGIN_FAILURES_PER_FAMILIAR_SOURCE_PER_HOUR,
+	// default 10.
+	LoginFailuresPerFamiliarSourcePerHour int
+	// FamiliarSourcesPerAccount is how many familiar sources an account
+	// keeps (the most recently used); 0 turns familiar sources off.
+	// ZNDRAW_AUTH_RATE_LIMIT_FAMILIAR_SOURCES_PER_ACCOUNT, default 5.
+	FamiliarSourcesPerAccount int
+	// FamiliarSourceLifetime is how long a source stays familiar after the
+	// account's last successful login (or reset) from it.
+	// ZNDRAW_AUTH_RATE_LIMIT_FAMILIAR_SOURCE_LIFETIME_SECONDS, default
+	// 2592000 (30 days).
+	FamiliarSourceLifetime time.Duration
+	// IPv6PrefixLength is the prefix by which IPv6 client addresses are
+	// grouped for every per-IP limit and for familiar sources: one
+	// client usually holds a whole /64, so counting its addresses one by
+	// one would let it escape every per-IP limit. IPv4 addresses count one
+	// by one. ZNDRAW_AUTH_RATE_LIMIT_IPV6_PREFIX_LENGTH, default 64 (1 to
+	// 128; 0 means 64).
+	IPv6PrefixLength int
+	// ResetPasswordPerIPPerHour caps POST /reset-password per client IP.
+	// ZNDRAW_AUTH_RATE_LIMIT_RESET_PASSWORD_PER_IP_PER_HOUR, default 30.
+	ResetPasswordPerIPPerHour int
+	// MailsPerAccountPerHour caps the reset mails, and separately the
+	// verification mails, sent to one address per hour; requests past it
+	// are still answered 202 but deliver nothing.
+	// ZNDRAW_AUTH_RATE_LIMIT_MAILS_PER_ACCOUNT_PER_HOUR, default 5.
+	MailsPerAccountPerHour int
+	// EmailChangesPerUserPerHour caps the email changes a user asks for
+	// through PATCH /users/me (each answer tells whether an address is
+	// taken). ZNDRAW_AUTH_RATE_LIMIT_EMAIL_CHANGES_PER_USER_PER_HOUR,
+	// default 5.
+	EmailChangesPerUserPerHour int
+	// EmailChangesPerIPPerHour is the same cap per client IP.
+	// ZNDRAW_AUTH_RATE_LIMIT_EMAIL_CHANGES_PER_IP_PER_HOUR, default 20.
+	EmailChangesPerIPPerHour int
+	// CLICodeFailuresPerUserPerHour caps the CLI user codes a signed-in
+	// user may enter that match no challenge (approve, deny, the approval
+	// page), so that codes cannot be guessed (RFC 8628 §5.1).
+	// ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_USER_PER_HOUR,
+	// default 10.
+	CLICodeFailuresPerUserPerHour int
+	// CLICodeFailuresPerIPPerHour is the same cap per client IP.
+	// ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_IP_PER_HOUR, default 30.
+	CLICodeFailuresPerIPPerHour int
 }
 
 // DefaultSettings returns the reference's defaults (dev mode, public default
@@ -144,6 +205,17 @@ func DefaultSettings() Settings {
 			RegisterPerIPPerHour:           100,
 			ForgotPasswordPerIPPerHour:     30,
 			CLILoginCreatePerIPPerHour:     120,
+
+			LoginFailuresPerFamiliarSourcePerHour: 10,
+			FamiliarSourcesPerAccount:             5,
+			FamiliarSourceLifetime:                30 * 24 * time.Hour,
+			IPv6PrefixLength:                      64,
+			ResetPasswordPerIPPerHour:             30,
+			MailsPerAccountPerHour:                5,
+			EmailChangesPerUserPerHour:            5,
+			EmailChangesPerIPPerHour:              20,
+			CLICodeFailuresPerUserPerHour:         10,
+			CLICodeFailuresPerIPPerHour:           30,
 		},
 	}
 }
@@ -228,6 +300,16 @@ func loadSettings(environ []string) (Settings, error) {
 	integer("RATE_LIMIT_REGISTER_PER_IP_PER_HOUR", &s.RateLimit.RegisterPerIPPerHour)
 	integer("RATE_LIMIT_FORGOT_PASSWORD_PER_IP_PER_HOUR", &s.RateLimit.ForgotPasswordPerIPPerHour)
 	integer("RATE_LIMIT_CLI_LOGIN_CREATE_PER_IP_PER_HOUR", &s.RateLimit.CLILoginCreatePerIPPerHour)
+	integer("RATE_LIMIT_LOGIN_FAILURES_PER_FAMILIAR_SOURCE_PER_HOUR", &s.RateLimit.LoginFailuresPerFamiliarSourcePerHour)
+	integer("RATE_LIMIT_FAMILIAR_SOURCES_PER_ACCOUNT", &s.RateLimit.FamiliarSourcesPerAccount)
+	secs("RATE_LIMIT_FAMILIAR_SOURCE_LIFETIME_SECONDS", &s.RateLimit.FamiliarSourceLifetime)
+	integer("RATE_LIMIT_IPV6_PREFIX_LENGTH", &s.RateLimit.IPv6PrefixLength)
+	integer("RATE_LIMIT_RESET_PASSWORD_PER_IP_PER_HOUR", &s.RateLimit.ResetPasswordPerIPPerHour)
+	integer("RATE_LIMIT_MAILS_PER_ACCOUNT_PER_HOUR", &s.RateLimit.MailsPerAccountPerHour)
+	integer("RATE_LIMIT_EMAIL_CHANGES_PER_USER_PER_HOUR", &s.RateLimit.EmailChangesPerUserPerHour)
+	integer("RATE_LIMIT_EMAIL_CHANGES_PER_IP_PER_HOUR", &s.RateLimit.EmailChangesPerIPPerHour)
+	integer("RATE_LIMIT_CLI_CODE_FAILURES_PER_USER_PER_HOUR", &s.RateLimit.CLICodeFailuresPerUserPerHour)
+	integer("RATE_LIMIT_CLI_CODE_FAILURES_PER_IP_PER_HOUR", &s.RateLimit.CLICodeFailuresPerIPPerHour)
 	return s, errors.Join(errs...)
 }
 
@@ -272,6 +354,7 @@ func (s Settings) Validate() (warnings []string, err error) {
 	if s.UserCacheTTL < 0 || s.UserCacheTTL > MaxUserCacheTTL {
 		errs = append(errs, fmt.Errorf("user cache TTL must be between 0 and %s", MaxUserCacheTTL))
 	}
+	errs = append(errs, s.RateLimit.validate()...)
 	secrets := []struct{ name, value, public string }{
 		{"ZNDRAW_AUTH_SECRET_KEY", s.SecretKey, DefaultSecretKey},
 		{"ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_SECRET", s.ResetPasswordTokenSecret, DefaultResetPasswordTokenSecret},
@@ -302,4 +385,16 @@ func (s Settings) Validate() (warnings []string, err error) {
 		errs = append(errs, fmt.Errorf("ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL: %w", err))
 	}
 	return warnings, errors.Join(errs...)
+}
+
+// validate checks the limits that depend on each other.
+func (r RateLimitSettings) validate() []error {
+	var errs []error
+	if r.IPv6PrefixLength < 0 || r.IPv6PrefixLength > 128 {
+		errs = append(errs, fmt.Errorf("IPv6 prefix length %d must be between 1 and 128 (0: the default, 64)", r.IPv6PrefixLength))
+	}
+	if r.familiarSources() && r.FamiliarSourceLifetime <= 0 {
+		errs = append(errs, errors.New("familiar source lifetime must be positive"))
+	}
+	return errs
 }

@@ -57,9 +57,11 @@ type ChallengeStore interface {
 	// ErrNotFound if no challenge matched all of that.
 	ApproveChallenge(ctx context.Context, code string, userID uuid.UUID, now time.Time) (Challenge, error)
 	// RejectChallenge moves a pending or approved challenge to rejected
-	// (whatever its expiry) and clears its LegacyToken; ErrNotFound if no
-	// challenge matched.
-	RejectChallenge(ctx context.Context, code string, now time.Time) (Challenge, error)
+	// (whatever its expiry) and clears its LegacyToken. When approvedBy is
+	// not nil, an approved challenge moves only if *approvedBy approved it
+	// (a pending one moves whoever asks). ErrNotFound if no challenge
+	// matched.
+	RejectChallenge(ctx context.Context, code string, approvedBy *uuid.UUID, now time.Time) (Challenge, error)
 	// RedeemChallenge moves an approved challenge whose SecretHash equals
 	// secretHash (the stored value, compared exactly) and that has not
 	// expired at now to redeemed, clears its SecretHash and LegacyToken,
@@ -88,8 +90,8 @@ type RevocationStore interface {
 	PurgeRevocations(ctx context.Context, before time.Time) (int64, error)
 }
 
-// RateLimitStore counts events in fixed windows, shared by every instance
-// that shares the store.
+// RateLimitStore counts events in fixed windows and remembers the familiar
+// sources of accounts, shared by every instance that shares the store.
 type RateLimitStore interface {
 	// IncrementCounter adds one to the counter of key in the fixed window of
 	// length window that contains now (windows start at multiples of window
@@ -101,4 +103,17 @@ type RateLimitStore interface {
 	CounterValue(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error)
 	// PurgeCounters deletes counters whose window ended before before.
 	PurgeCounters(ctx context.Context, before time.Time) (int64, error)
+
+	// RememberSource records that account was used successfully from
+	// source at now (the pair's last-seen time becomes now, also when it
+	// was later) and keeps at most keep sources per account: the ones
+	// seen least recently are forgotten (ties: the greater source first).
+	// account and source are opaque keys of at most 64 bytes.
+	RememberSource(ctx context.Context, account, source string, now time.Time, keep int) error
+	// SourceLastSeen returns when source was last remembered for account,
+	// or the zero time if it is not remembered.
+	SourceLastSeen(ctx context.Context, account, source string) (time.Time, error)
+	// PurgeSources deletes the sources last seen before before and
+	// returns how many it deleted.
+	PurgeSources(ctx context.Context, before time.Time) (int64, error)
 }

@@ -3,6 +3,8 @@ package core
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -23,7 +25,21 @@ func (s *Service) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 // fastapi-users' update with safe=True): only upd's Password and Email are
 // honoured, the flags are ignored. p is the caller. Otherwise it is
 // UpdateUser.
+//
+// Each answer to an email change tells whether the address belongs to
+// someone else, so email changes are limited per user
+// (RateLimit.EmailChangesPerUserPerHour) and per client IP
+// (RateLimit.EmailChangesPerIPPerHour).
 func (s *Service) UpdateSelf(ctx context.Context, p *Principal, upd UserUpdate, meta RequestMeta) (User, error) {
+	if upd.Email != nil && *upd.Email != p.User.Email {
+		rl := s.settings.RateLimit
+		if err := s.limit(ctx, "email:user:"+p.User.ID.String(), time.Hour, rl.EmailChangesPerUserPerHour, meta); err != nil {
+			return User{}, err
+		}
+		if err := s.limitIP(ctx, "email", meta, time.Hour, rl.EmailChangesPerIPPerHour); err != nil {
+			return User{}, err
+		}
+	}
 	return s.updateUser(ctx, p.User, UserUpdate{Password: upd.Password, Email: upd.Email}, meta)
 }
 
@@ -100,6 +116,9 @@ func (s *Service) updateUser(ctx context.Context, user User, upd UserUpdate, met
 	case err != nil:
 		return User{}, s.storeErr("update user", err)
 	}
+	s.event(ctx, slog.LevelInfo, "update", meta, userAttr(updated.ID),
+		slog.Bool("password_changed", upd.Password != nil), slog.Bool("email_changed", p.Email != nil),
+		slog.Bool("is_active", updated.IsActive), slog.Bool("is_superuser", updated.IsSuperuser), slog.Bool("is_verified", updated.IsVerified))
 	if h := s.hooks.OnAfterUpdate; h != nil {
 		s.afterHook(ctx, "OnAfterUpdate", h(ctx, updated, upd, meta))
 	}
@@ -122,7 +141,7 @@ func (s *Service) DeleteUser(ctx context.Context, user User, meta RequestMeta) e
 	if err != nil {
 		return s.storeErr("delete user", err)
 	}
-	s.log.InfoContext(ctx, "zndraw-auth: user deleted", "user_id", user.ID)
+	s.event(ctx, slog.LevelInfo, "delete", meta, userAttr(user.ID))
 	if h := s.hooks.OnAfterDelete; h != nil {
 		s.afterHook(ctx, "OnAfterDelete", h(ctx, user, meta))
 	}

@@ -7,8 +7,10 @@
 // version breaks no one. The field names are fastapi-users' hook names in Go
 // spelling (on_after_register is OnAfterRegister).
 //
-//   - Compose runs several sets as one, in order;
-//   - Audit writes one structured log/slog line per security event.
+//   - Compose runs several sets as one, in order.
+//
+// Security events (logins, failures, lockouts, changes) are logged by the
+// Service itself, not by hooks: see core.SecurityEventMessage.
 //
 // The semantics every hook follows are documented on core.Hooks:
 // before-hooks (ValidatePassword, OnBeforeDelete) veto with an error;
@@ -16,7 +18,7 @@
 // never returned to the client.
 //
 //	svc, err := core.New(store, settings, core.WithHooks(hooks.Compose(
-//		hooks.Audit(logger),
+//		policy,
 //		core.Hooks{OnAfterRegister: func(ctx context.Context, u core.User, _ core.RequestMeta) error {
 //			return mailer.Welcome(ctx, u.Email)
 //		}},

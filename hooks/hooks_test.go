@@ -6,7 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -131,24 +130,12 @@ func TestComposeCoversEveryField(t *testing.T) {
 		"the before-hooks (which veto) are exactly these; a new hook named Validate* or OnBefore* joins them")
 }
 
-func TestAuditLogsEventsWithoutSecrets(t *testing.T) {
+// TestAuditIsEmpty: the Service logs every security event itself, so Audit
+// adds no hook (a second writer would log each event twice).
+func TestAuditIsEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	h := hooks.Audit(slog.New(slog.NewJSONHandler(&buf, nil)))
-	secretToken := "eyJhbGciOiJIUzI1NiJ9.secret.token"
-	pw := "hunter2-hunter2"
-	require.NoError(t, h.OnAfterForgotPassword(ctx, user, secretToken, meta))
-	require.NoError(t, h.OnAfterRequestVerify(ctx, user, secretToken, meta))
-	require.NoError(t, h.OnAfterUpdate(ctx, user, core.UserUpdate{Password: &pw}, meta))
-	require.NoError(t, h.OnAfterLogin(ctx, user, meta))
-	admin := core.User{ID: uuid.New()}
-	require.NoError(t, h.OnImpersonationTokenMinted(ctx, admin, user, meta))
-	out := buf.String()
-	assert.Equal(t, 5, strings.Count(out, "\n"), "one line per event")
-	assert.NotContains(t, out, secretToken)
-	assert.NotContains(t, out, pw)
-	assert.Contains(t, out, `"event":"impersonate"`)
-	assert.Contains(t, out, admin.ID.String())
-	assert.Contains(t, out, user.ID.String())
-	assert.Contains(t, out, `"password_changed":true`)
-	assert.Contains(t, out, `"client_ip":"192.0.2.1"`)
+	h := reflect.ValueOf(hooks.Audit(slog.New(slog.NewJSONHandler(&buf, nil))))
+	for i := range h.NumField() {
+		assert.True(t, h.Field(i).IsNil(), "hooks.Audit sets %s", h.Type().Field(i).Name)
+	}
 }

@@ -233,7 +233,7 @@ func (pg *approvalPage) unknownCode(p *core.Principal) *Response {
 // confirm shows a pending challenge with Approve and Deny, or why it
 // cannot be approved.
 func (pg *approvalPage) confirm(r *Request, p *core.Principal, code string, status int, notice string) *Response {
-	c, err := pg.api.svc.DescribeCLIChallenge(r.Context, code)
+	c, err := pg.api.svc.DescribeCLIChallenge(r.Context, p, code, pg.api.Meta(r))
 	if errors.Is(err, core.ErrChallengeNotFound) {
 		return pg.unknownCode(p)
 	}

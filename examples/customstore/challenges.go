@@ -88,9 +88,14 @@ func (s *Store) ApproveChallenge(ctx context.Context, code string, userID uuid.U
 		userID.String(), microsCeil(now))
 }
 
-// RejectChallenge implements core.ChallengeStore.
-func (s *Store) RejectChallenge(ctx context.Context, code string, _ time.Time) (core.Challenge, error) {
-	return s.transition(ctx, code, `status = 'rejected'`, `status IN ('pending', 'approved')`)
+// RejectChallenge implements core.ChallengeStore: an approved challenge
+// moves only for its approver when approvedBy is set.
+func (s *Store) RejectChallenge(ctx context.Context, code string, approvedBy *uuid.UUID, _ time.Time) (core.Challenge, error) {
+	if approvedBy == nil {
+		return s.transition(ctx, code, `status = 'rejected'`, `status IN ('pending', 'approved')`)
+	}
+	return s.transition(ctx, code, `status = 'rejected'`,
+		`(status = 'pending' OR (status = 'approved' AND approver_id = ?))`, approvedBy.String())
 }
 
 // RedeemChallenge implements core.ChallengeStore: the hash is cleared in

@@ -43,7 +43,6 @@ import (
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/examples/internal/setup"
-	"github.com/zincware/zndraw-auth-go/hooks"
 )
 
 func main() {
@@ -53,7 +52,7 @@ func main() {
 	setup.Check(err)
 	defer db.Close()
 	logger := setup.NewLogger()
-	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{Store: store, Hooks: hooks.Audit(logger), Logger: logger}))
+	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{Store: store, Logger: logger}))
 	kit := setup.Must(nethttpauth.New(app.Config))
 	srv := &http.Server{Handler: newMux(kit), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))

@@ -1,6 +1,6 @@
 // Command hooks is a zndraw-auth server (net/http adapter) with lifecycle
-// hooks of the host application, combined with the kit's audit log by
-// hooks.Compose:
+// hooks of the host application, combined by hooks.Compose (the Service
+// logs the security events itself):
 //
 //   - OnAfterRegister sends a welcome message through an injected Sender
 //     (LogSender, which only logs, by default) and writes a row to the host's
@@ -29,7 +29,6 @@ package main
 import (
 	"context"
 	"flag"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -53,7 +52,7 @@ func main() {
 	logger := setup.NewLogger()
 	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{
 		Store:  bunstore.New(db),
-		Hooks:  appHooks(logger, db, LogSender{Logger: logger}, strings.Split(*protect, ",")),
+		Hooks:  appHooks(db, LogSender{Logger: logger}, strings.Split(*protect, ",")),
 		Logger: logger,
 	}))
 	kit := setup.Must(nethttpauth.New(app.Config))
@@ -62,12 +61,11 @@ func main() {
 }
 
 // appHooks is every hook set of the application, run in this order: the
-// audit log, the password policy, the welcome mail, the welcome_log row,
+// password policy, the welcome mail, the welcome_log row,
 // the delete protection. Before-hooks stop at the first veto; after-hooks
 // all run.
-func appHooks(logger *slog.Logger, db bun.IDB, sender Sender, protected []string) core.Hooks {
+func appHooks(db bun.IDB, sender Sender, protected []string) core.Hooks {
 	return hooks.Compose(
-		hooks.Audit(logger),
 		passwordPolicy(),
 		welcomeMail(sender),
 		welcomeLogHook(db),

@@ -124,7 +124,7 @@ func newEnv(t *testing.T, sender Sender) *env {
 	svc, err := core.New(store, settings,
 		core.WithHasher(password.New(password.TestParams)),
 		core.WithLogger(logger),
-		core.WithHooks(hooks.Compose(appHooks(logger, db, sender, []string{"Keeper@Example.com"}), busy)))
+		core.WithHooks(hooks.Compose(appHooks(db, sender, []string{"Keeper@Example.com"}), busy)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,6 @@ import (
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/examples/internal/setup"
-	"github.com/zincware/zndraw-auth-go/hooks"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
 
@@ -45,7 +44,7 @@ func main() {
 	defer db.Close()
 	setup.Check(createJobTable(ctx, db))
 	logger := setup.NewLogger()
-	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{Store: bunstore.New(db), Hooks: hooks.Audit(logger), Logger: logger}))
+	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{Store: bunstore.New(db), Logger: logger}))
 	kit := setup.Must(nethttpauth.New(app.Config))
 	srv := &http.Server{Handler: newMux(kit, db, logger), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))

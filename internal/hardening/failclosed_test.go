@@ -161,13 +161,13 @@ func failClosedEveryRoute(t *testing.T, name string, opts []option) {
 }
 
 // accountCounterKey is the counter key core uses for failed logins of an
-// account (core/ratelimit.go: "login:fail:" + the first 16 bytes of the
+// account (core/lockout.go: "fail:login:" + the first 16 bytes of the
 // SHA-256 of the lower-cased address, hex). The partial-outage test pairs
 // every read of it with a positive control, so a change of the derivation
 // fails the test instead of making it pass vacuously.
 func accountCounterKey(email string) string {
 	sum := sha256.Sum256([]byte(strings.ToLower(email)))
-	return "login:fail:" + hex.EncodeToString(sum[:16])
+	return "fail:login:" + hex.EncodeToString(sum[:16])
 }
 
 // TestFailClosedPartialOutages: one failing store method at a time. Each

@@ -130,11 +130,11 @@ func (f *flakyStore) ApproveChallenge(ctx context.Context, code string, userID u
 	return f.inner.ApproveChallenge(ctx, code, userID, now)
 }
 
-func (f *flakyStore) RejectChallenge(ctx context.Context, code string, now time.Time) (core.Challenge, error) {
+func (f *flakyStore) RejectChallenge(ctx context.Context, code string, approvedBy *uuid.UUID, now time.Time) (core.Challenge, error) {
 	if err := f.check("RejectChallenge"); err != nil {
 		return core.Challenge{}, err
 	}
-	return f.inner.RejectChallenge(ctx, code, now)
+	return f.inner.RejectChallenge(ctx, code, approvedBy, now)
 }
 
 func (f *flakyStore) RedeemChallenge(ctx context.Context, code, secretHash string, now time.Time) (core.Challenge, error) {
@@ -198,4 +198,25 @@ func (f *flakyStore) PurgeCounters(ctx context.Context, before time.Time) (int64
 		return 0, err
 	}
 	return f.inner.PurgeCounters(ctx, before)
+}
+
+func (f *flakyStore) RememberSource(ctx context.Context, account, source string, now time.Time, keep int) error {
+	if err := f.check("RememberSource"); err != nil {
+		return err
+	}
+	return f.inner.RememberSource(ctx, account, source, now, keep)
+}
+
+func (f *flakyStore) SourceLastSeen(ctx context.Context, account, source string) (time.Time, error) {
+	if err := f.check("SourceLastSeen"); err != nil {
+		return time.Time{}, err
+	}
+	return f.inner.SourceLastSeen(ctx, account, source)
+}
+
+func (f *flakyStore) PurgeSources(ctx context.Context, before time.Time) (int64, error) {
+	if err := f.check("PurgeSources"); err != nil {
+		return 0, err
+	}
+	return f.inner.PurgeSources(ctx, before)
 }

@@ -451,6 +451,14 @@ func (s *server) poll(code, secret string) reply {
 	return s.do(request{method: "GET", path: "/auth/cli-login/" + code + "?secret=" + url.QueryEscape(secret)})
 }
 
+// drain waits until the delivery hooks queued so far have run.
+func (s *server) drain() {
+	s.t.Helper()
+	if err := s.svc.Drain(s.t.Context()); err != nil {
+		s.t.Fatalf("drain deliveries: %v", err)
+	}
+}
+
 // ---- captured tokens and logs ----
 
 // mailbox keeps the reset and verification tokens the hooks delivered.
@@ -484,6 +492,7 @@ func (s *server) resetToken(email string) string {
 	if r := s.do(request{method: "POST", path: "/auth/forgot-password", json: map[string]string{"email": email}}); r.status != http.StatusAccepted {
 		s.t.Fatalf("forgot-password: %s", r)
 	}
+	s.drain()
 	tok := s.mail.last("reset", email)
 	if tok == "" {
 		s.t.Fatalf("no reset token delivered for %s", email)
@@ -497,6 +506,7 @@ func (s *server) verifyToken(email string) string {
 	if r := s.do(request{method: "POST", path: "/auth/request-verify-token", json: map[string]string{"email": email}}); r.status != http.StatusAccepted {
 		s.t.Fatalf("request-verify-token: %s", r)
 	}
+	s.drain()
 	tok := s.mail.last("verify", email)
 	if tok == "" {
 		s.t.Fatalf("no verification token delivered for %s", email)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -124,13 +125,22 @@ func (s *Store) ApproveChallenge(ctx context.Context, code string, userID uuid.U
 		userIDArg(&userID), dbTimeCeil(now))
 }
 
-// RejectChallenge moves a pending or approved challenge to rejected, whatever
-// its expiry, and clears a token zndraw-auth stored; core.ErrNotFound if
-// none matched. The row is kept for audit.
-func (s *Store) RejectChallenge(ctx context.Context, code string, now time.Time) (core.Challenge, error) {
+// RejectChallenge moves a pending challenge, or an approved one (approved
+// by *approvedBy when that is not nil), to rejected, whatever its expiry,
+// and clears a token zndraw-auth stored, in one conditional UPDATE;
+// core.ErrNotFound if none matched. The row is kept for audit. The
+// approver is matched in both UUID spellings (zndraw-auth writes 32 hex
+// digits on SQLite).
+func (s *Store) RejectChallenge(ctx context.Context, code string, approvedBy *uuid.UUID, now time.Time) (core.Challenge, error) {
+	if approvedBy == nil {
+		return s.transition(ctx, code,
+			`status = 'rejected', token = NULL`,
+			`status IN ('pending', 'approved')`)
+	}
 	return s.transition(ctx, code,
 		`status = 'rejected', token = NULL`,
-		`status IN ('pending', 'approved')`)
+		`(status = 'pending' OR (status = 'approved' AND user_id IN (?, ?)))`,
+		approvedBy.String(), strings.ReplaceAll(approvedBy.String(), "-", ""))
 }
 
 // RedeemChallenge moves an approved, unexpired challenge whose stored secret

@@ -66,7 +66,7 @@ func (b backend) storeFactory(t *testing.T) func(t *testing.T) core.Store {
 	db := migrated(t, b.url(t))
 	return func(t *testing.T) core.Store {
 		t.Helper()
-		for _, table := range []string{"cliloginchallenge", `"user"`, "zndraw_auth_revoked_token", "zndraw_auth_rate_counter"} {
+		for _, table := range []string{"cliloginchallenge", `"user"`, "zndraw_auth_revoked_token", "zndraw_auth_rate_counter", "zndraw_auth_familiar_source"} {
 			if _, err := db.ExecContext(t.Context(), "DELETE FROM "+table); err != nil {
 				t.Fatalf("empty %s: %v", table, err)
 			}

@@ -48,6 +48,7 @@ var migrations = []migration{
 	{4, "cliloginchallenge: ON DELETE SET NULL, client metadata, no plaintext secrets or tokens", sqliteChallengeV2, pgChallengeV2},
 	{5, "revoked tokens", sqliteRevokedTokens, pgRevokedTokens},
 	{6, "rate limit counters", sqliteRateCounters, pgRateCounters},
+	{7, "familiar login sources", sqliteFamiliarSources, pgFamiliarSources},
 }
 
 // Migrate creates the kit's schema, or brings an existing one up to date:

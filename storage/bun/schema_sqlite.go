@@ -124,3 +124,17 @@ func sqliteRateCounters(ctx context.Context, db bun.IDB) error {
 		`CREATE INDEX IF NOT EXISTS ix_zndraw_auth_rate_counter_window_end ON zndraw_auth_rate_counter (window_end)`,
 	)
 }
+
+// sqliteFamiliarSources creates zndraw_auth_familiar_source (migration 7):
+// the sources each account logged in from recently, for the login lockout.
+func sqliteFamiliarSources(ctx context.Context, db bun.IDB) error {
+	return execAll(ctx, db,
+		`CREATE TABLE IF NOT EXISTS zndraw_auth_familiar_source (
+			account VARCHAR(64) NOT NULL,
+			source VARCHAR(64) NOT NULL,
+			last_seen DATETIME NOT NULL,
+			PRIMARY KEY (account, source)
+		)`,
+		`CREATE INDEX IF NOT EXISTS ix_zndraw_auth_familiar_source_last_seen ON zndraw_auth_familiar_source (last_seen)`,
+	)
+}

@@ -34,11 +34,41 @@ func (s *Store) CreateChallenge(ctx context.Context, c core.Challenge) (core.Cha
 	if _, taken := s.challenges[c.Code]; taken {
 		return core.Challenge{}, fmt.Errorf("memstore: create challenge: code: %w", core.ErrAlreadyExists)
 	}
+	if len(s.challenges) >= s.maxChallenges && !s.makeRoom(utc(c.CreatedAt)) {
+		return core.Challenge{}, fmt.Errorf("memstore: create challenge: %d live challenges, the most the store keeps: %w", len(s.challenges), core.ErrUnavailable)
+	}
 	s.nextChallengeID++
 	c = copyChallenge(c)
 	c.ID = s.nextChallengeID
 	s.challenges[c.Code] = c
 	return copyChallenge(c), nil
+}
+
+// makeRoom drops the challenges that cannot be approved or redeemed any
+// more at now and reports whether there is room for one more. Called with
+// the write lock held and the store full. When nothing could be dropped it
+// remembers until when (the earliest expiry), so that a flood of creations
+// does not scan the store every time.
+func (s *Store) makeRoom(now time.Time) bool {
+	if now.Before(s.fullUntil) {
+		return false
+	}
+	earliest := time.Time{}
+	for code, c := range s.challenges {
+		live := (c.Status == core.ChallengePending || c.Status == core.ChallengeApproved) && !c.Expired(now)
+		if !live {
+			delete(s.challenges, code)
+			continue
+		}
+		if earliest.IsZero() || c.ExpiresAt.Before(earliest) {
+			earliest = c.ExpiresAt
+		}
+	}
+	if len(s.challenges) < s.maxChallenges {
+		return true
+	}
+	s.fullUntil = earliest
+	return false
 }
 
 // GetChallenge returns the challenge with exactly this code, or
@@ -90,12 +120,15 @@ func (s *Store) ApproveChallenge(ctx context.Context, code string, userID uuid.U
 		}, nil)
 }
 
-// RejectChallenge moves a pending or approved challenge to rejected,
-// whatever its expiry, and clears its LegacyToken; core.ErrNotFound
-// otherwise.
-func (s *Store) RejectChallenge(ctx context.Context, code string, now time.Time) (core.Challenge, error) {
+// RejectChallenge moves a pending challenge, or an approved one (approved
+// by *approvedBy when that is not nil), to rejected, whatever its expiry,
+// and clears its LegacyToken; core.ErrNotFound otherwise.
+func (s *Store) RejectChallenge(ctx context.Context, code string, approvedBy *uuid.UUID, now time.Time) (core.Challenge, error) {
 	return s.transition(ctx, "reject", code,
 		func(c core.Challenge) bool {
+			if c.Status == core.ChallengeApproved && approvedBy != nil {
+				return c.UserID != nil && *c.UserID == *approvedBy
+			}
 			return c.Status == core.ChallengePending || c.Status == core.ChallengeApproved
 		},
 		func(c *core.Challenge) {

@@ -48,17 +48,56 @@ type Store struct {
 	revocations map[string]time.Time
 	// counters holds one count per key and window.
 	counters map[counterKey]int64
+	// sources holds the familiar sources of each account: source → last
+	// seen.
+	sources map[string]map[string]time.Time
+
+	// maxChallenges bounds challenges; while full is after the time of a
+	// challenge being created, the store is full of live challenges.
+	maxChallenges int
+	fullUntil     time.Time
+}
+
+// DefaultMaxChallenges is how many CLI login challenges a Store keeps at
+// most unless WithMaxChallenges says otherwise: about 16 MB at the largest
+// client metadata the Service records.
+const DefaultMaxChallenges = 10_000
+
+// Option configures New.
+type Option func(*Store)
+
+// WithMaxChallenges bounds the CLI login challenges the Store keeps (n < 1
+// means DefaultMaxChallenges). When it is full, creating a challenge first
+// drops every challenge that can no longer be approved or redeemed (expired,
+// redeemed or rejected ones, otherwise kept until the Service purges them
+// so that they answer 410 or stay for audit); if that frees nothing, it
+// fails with core.ErrUnavailable until the earliest live challenge expires.
+// Challenges are created by anyone who can reach the server, so the bound
+// keeps a flood from exhausting memory.
+func WithMaxChallenges(n int) Option {
+	return func(s *Store) {
+		if n < 1 {
+			n = DefaultMaxChallenges
+		}
+		s.maxChallenges = n
+	}
 }
 
 // New returns an empty Store.
-func New() *Store {
-	return &Store{
-		users:       make(map[uuid.UUID]core.User),
-		emails:      make(map[string]uuid.UUID),
-		challenges:  make(map[string]core.Challenge),
-		revocations: make(map[string]time.Time),
-		counters:    make(map[counterKey]int64),
+func New(opts ...Option) *Store {
+	s := &Store{
+		users:         make(map[uuid.UUID]core.User),
+		emails:        make(map[string]uuid.UUID),
+		challenges:    make(map[string]core.Challenge),
+		revocations:   make(map[string]time.Time),
+		counters:      make(map[counterKey]int64),
+		sources:       make(map[string]map[string]time.Time),
+		maxChallenges: DefaultMaxChallenges,
 	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 var _ core.Store = (*Store)(nil)

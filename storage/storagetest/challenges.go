@@ -184,18 +184,31 @@ func (s suite) testApproveChallenge(t *testing.T) {
 func (s suite) testRejectChallenge(t *testing.T) {
 	const code = "RSTVWXZB"
 	expires := base.Add(challengeTTL)
+	// by is the approvedBy argument: anyone (nil), the approver, or another
+	// user.
+	type by int
+	const (
+		anyone by = iota
+		theApprover
+		someoneElse
+	)
 	tests := []struct {
 		name  string
 		state challengeState
 		now   time.Time
+		by    by
 		ok    bool
 	}{
-		{"Pending", statePending, base, true},
-		{"PendingExpired", statePending, expires.Add(time.Hour), true},
-		{"Approved", stateApproved, base, true},
-		{"ApprovedExpired", stateApproved, expires.Add(time.Hour), true},
-		{"Redeemed", stateRedeemed, base, false},
-		{"Rejected", stateRejected, base, false},
+		{"Pending", statePending, base, anyone, true},
+		{"PendingBySomeoneElse", statePending, base, someoneElse, true},
+		{"PendingExpired", statePending, expires.Add(time.Hour), anyone, true},
+		{"Approved", stateApproved, base, anyone, true},
+		{"ApprovedByTheApprover", stateApproved, base, theApprover, true},
+		{"ApprovedBySomeoneElse", stateApproved, base, someoneElse, false},
+		{"ApprovedExpired", stateApproved, expires.Add(time.Hour), anyone, true},
+		{"ApprovedExpiredBySomeoneElse", stateApproved, expires.Add(time.Hour), someoneElse, false},
+		{"Redeemed", stateRedeemed, base, anyone, false},
+		{"Rejected", stateRejected, base, anyone, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,8 +216,16 @@ func (s suite) testRejectChallenge(t *testing.T) {
 			approver := mustCreateUser(t, st, newUser("approver@camelot.bt"))
 			mustCreateChallenge(t, st, newChallenge(code))
 			before := tt.state(t, st, code, approver.ID)
+			var approvedBy *uuid.UUID
+			switch tt.by {
+			case theApprover:
+				approvedBy = &approver.ID
+			case someoneElse:
+				other := mustCreateUser(t, st, newUser("other@camelot.bt"))
+				approvedBy = &other.ID
+			}
 
-			got, err := st.RejectChallenge(t.Context(), code, tt.now)
+			got, err := st.RejectChallenge(t.Context(), code, approvedBy, tt.now)
 			if !tt.ok {
 				checkErr(t, fmt.Sprintf("RejectChallenge(%s challenge)", before.Status), err, core.ErrNotFound)
 				checkChallenge(t, "GetChallenge after failed RejectChallenge (nothing may change)", mustGetChallenge(t, st, code), before)
@@ -225,7 +246,7 @@ func (s suite) testRejectChallenge(t *testing.T) {
 	t.Run("UnknownCode", func(t *testing.T) {
 		st := s.store(t)
 		mustCreateChallenge(t, st, newChallenge(code))
-		_, err := st.RejectChallenge(t.Context(), "QRSTVWXZ", base)
+		_, err := st.RejectChallenge(t.Context(), "QRSTVWXZ", nil, base)
 		checkErr(t, "RejectChallenge(unknown code)", err, core.ErrNotFound)
 	})
 }

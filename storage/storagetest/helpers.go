@@ -120,7 +120,7 @@ func mustRedeem(t *testing.T, st core.Store, code string) core.Challenge {
 // mustReject rejects the challenge code at base.
 func mustReject(t *testing.T, st core.Store, code string) core.Challenge {
 	t.Helper()
-	got, err := st.RejectChallenge(t.Context(), code, base)
+	got, err := st.RejectChallenge(t.Context(), code, nil, base)
 	if err != nil {
 		t.Fatalf("RejectChallenge(%q): %v", code, err)
 	}

@@ -80,7 +80,7 @@ func (s suite) testLegacyChallenges(t *testing.T) {
 	t.Run("Reject", func(t *testing.T) {
 		const code = "LEGREJ01"
 		st, before, _ := setup(t, code)
-		got, err := st.RejectChallenge(t.Context(), code, base)
+		got, err := st.RejectChallenge(t.Context(), code, before.UserID, base) // by its approver
 		if err != nil {
 			t.Fatalf("RejectChallenge: %v", err)
 		}

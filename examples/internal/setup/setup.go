@@ -58,12 +58,11 @@ type App struct {
 func (a *App) Close() { a.close() }
 
 // New opens the store, loads ZNDRAW_AUTH_* settings, builds the service with
-// the audit hooks (plus extra hooks, and the outbox when asked), migrates
-// and ensures the default admin.
+// the extra hooks (and the outbox when asked), migrates and ensures the
+// default admin.
 func New(ctx context.Context, f Flags, extra ...core.Hooks) (*App, error) {
 	logger := NewLogger()
-	hs := append([]core.Hooks{hooks.Audit(logger)}, extra...)
-	return NewWith(ctx, f, Options{Hooks: hooks.Compose(hs...), Logger: logger})
+	return NewWith(ctx, f, Options{Hooks: hooks.Compose(extra...), Logger: logger})
 }
 
 // OpenStore returns the store for a database URL: memory:// selects the
