@@ -113,9 +113,9 @@ type reservation struct {
 }
 
 // reserve reserves one attempt against every budget with a positive max,
-// in order. If any budget is spent, the attempts reserved so far are
-// handed back and ErrTooManyRequests is returned with the time left in the
-// window. With rate limiting off it reserves nothing.
+// in order. If any budget is spent, the attempts reserved against the
+// others are handed back and ErrTooManyRequests is returned with the time
+// left in the window. With rate limiting off it reserves nothing.
 func (s *Service) reserve(ctx context.Context, window time.Duration, meta RequestMeta, budgets ...budget) (*reservation, error) {
 	r := &reservation{s: s, window: window, now: s.now()}
 	if !s.settings.RateLimit.Enabled {
@@ -131,13 +131,16 @@ func (s *Service) reserve(ctx context.Context, window time.Duration, meta Reques
 			r.release(ctx)
 			return nil, s.storeErr("rate limit", err)
 		}
-		r.keys = append(r.keys, b.key)
 		refunded, err := s.store.CounterValue(ctx, b.key+":refund", window, r.now)
 		if err != nil {
+			r.keys = append(r.keys, b.key)
 			r.release(ctx)
 			return nil, s.storeErr("rate limit", err)
 		}
 		if used := tries - refunded; used > int64(b.max) {
+			// The refused attempt stays counted (so the first refusal of
+			// a window is the only one that sees max+1); the attempts
+			// reserved against the other budgets are handed back.
 			r.release(ctx)
 			if used == int64(b.max)+1 && b.event != "" {
 				s.event(ctx, slog.LevelWarn, b.event, meta, append(b.attrs,
@@ -145,6 +148,7 @@ func (s *Service) reserve(ctx context.Context, window time.Duration, meta Reques
 			}
 			return nil, tooMany(end.Sub(r.now))
 		}
+		r.keys = append(r.keys, b.key)
 	}
 	return r, nil
 }

@@ -176,6 +176,9 @@ func TestLoadSettingsFromEnvMalformed(t *testing.T) {
 		{"ZNDRAW_AUTH_RATE_LIMIT_REGISTER_PER_IP_PER_HOUR", "ten"},
 		{"ZNDRAW_AUTH_RATE_LIMIT_FORGOT_PASSWORD_PER_IP_PER_HOUR", "x"},
 		{"ZNDRAW_AUTH_RATE_LIMIT_CLI_LOGIN_CREATE_PER_IP_PER_HOUR", "x"},
+		{"ZNDRAW_AUTH_RATE_LIMIT_IPV6_PREFIX_LENGTH", "/64"},
+		{"ZNDRAW_AUTH_RATE_LIMIT_FAMILIAR_SOURCE_LIFETIME_SECONDS", "30d"},
+		{"ZNDRAW_AUTH_RATE_LIMIT_MAILS_PER_ACCOUNT_PER_HOUR", "five"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			t.Setenv(tc.name, tc.value)
@@ -213,6 +216,9 @@ func TestNewValidatesSettings(t *testing.T) {
 		{"CLI lifetime 0", func(s *core.Settings) { s.CLILoginLifetime = 0 }, "CLI login lifetime"},
 		{"negative poll interval", func(s *core.Settings) { s.CLILoginPollInterval = -time.Second }, "poll interval"},
 		{"retention under an hour", func(s *core.Settings) { s.CLILoginRetention = 59 * time.Minute }, "retention"},
+		{"IPv6 prefix of 129 bits", func(s *core.Settings) { s.RateLimit.IPv6PrefixLength = 129 }, "IPv6 prefix"},
+		{"negative IPv6 prefix", func(s *core.Settings) { s.RateLimit.IPv6PrefixLength = -1 }, "IPv6 prefix"},
+		{"familiar sources that never stay", func(s *core.Settings) { s.RateLimit.FamiliarSourceLifetime = 0 }, "familiar source lifetime"},
 		{"min length 0", func(s *core.Settings) { s.PasswordMinLength = 0 }, "minimum length"},
 		{"leeway over 60 s", func(s *core.Settings) { s.JWTLeeway = 61 * time.Second }, "leeway"},
 		{"negative leeway", func(s *core.Settings) { s.JWTLeeway = -time.Second }, "leeway"},

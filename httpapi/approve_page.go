@@ -180,8 +180,15 @@ func (pg *approvalPage) principal(r *Request) (*core.Principal, *Response) {
 	return p, nil
 }
 
-// failure renders an unexpected error (store outage, internal error).
+// failure renders an error that is not about the code itself: a rate
+// limit (too many unknown codes), a store outage, an internal error.
 func (pg *approvalPage) failure(r *Request, err error) *Response {
+	var ce *core.Error
+	if errors.As(err, &ce) && ce.Code == core.CodeTooManyRequests {
+		return pg.message(http.StatusTooManyRequests, "Too many attempts",
+			"Too many codes that match no login were entered. Wait a while, then check the code the command-line tool shows.", "error",
+			retryAfterHeader(ce.RetryAfter))
+	}
 	resp := pg.api.errorResponse(r.Context, err, usersNotFound) // logs what needs logging
 	if resp.Status == http.StatusServiceUnavailable {
 		return pg.message(http.StatusServiceUnavailable, "Try again later", "The service is unavailable right now. Try again in a minute.", "error")

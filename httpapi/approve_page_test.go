@@ -14,6 +14,7 @@ import (
 	"github.com/zincware/zndraw-auth-go/client"
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/kittest"
 )
 
 const pagePath = "/auth/cli-login/approve"
@@ -395,4 +396,26 @@ func TestApprovalPageSharesTheCookie(t *testing.T) {
 	resp, body := b.get("/users/me")
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	require.Contains(t, body, testEmail)
+}
+
+// TestApprovalPageTooManyUnknownCodes: unknown codes entered on the page
+// count against the user's budget of failed code lookups; past it the page
+// answers 429 with Retry-After and says why.
+func TestApprovalPageTooManyUnknownCodes(t *testing.T) {
+	settings := core.DefaultSettings()
+	settings.RateLimit = core.RateLimitSettings{Enabled: true, CLICodeFailuresPerUserPerHour: 2}
+	srv := kittest.NewServer(t, kittest.Config{Settings: &settings, API: httpapi.Config{ApprovalPage: true}, NotFound: true, TLS: true})
+	k := &kit{svc: srv.Service, clock: srv.Clock, srv: srv.Server, url: srv.URL}
+	_, err := k.client().Register(t.Context(), testEmail, testPassword)
+	require.NoError(t, err)
+	b := newBrowser(t, k)
+	b.signIn("", testEmail)
+	for _, code := range []string{"AAAAAAAA", "BBBBBBBB"} {
+		resp, _ := b.get(pagePath + "?code=" + code)
+		require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	}
+	resp, page := b.get(pagePath + "?code=CCCCCCCC")
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	require.NotEmpty(t, resp.Header.Get("Retry-After"))
+	require.Contains(t, page, "Too many attempts")
 }

@@ -106,6 +106,7 @@ func (s *Store) transition(ctx context.Context, op, code string, match func(core
 		cleanup(&c)
 	}
 	s.challenges[code] = c
+	s.fullUntil = time.Time{} // a challenge may have stopped being live
 	return out, nil
 }
 
@@ -190,6 +191,9 @@ func (s *Store) PurgeChallenges(ctx context.Context, before time.Time) (int64, e
 			delete(s.challenges, code)
 			n++
 		}
+	}
+	if n > 0 {
+		s.fullUntil = time.Time{}
 	}
 	return n, nil
 }

@@ -22,6 +22,13 @@
 // match a–z, other letters match only themselves), as SQLite's lower() does.
 // Times are kept at full precision, converted to UTC. It passes
 // storage/storagetest.
+//
+// Memory is bounded where anyone who can reach the server could fill it:
+// CLI login challenges (WithMaxChallenges, default DefaultMaxChallenges),
+// and the familiar sources kept per account (the Service's
+// RateLimit.FamiliarSourcesPerAccount). Counters and revocations are
+// purged by core.Service.Purge, which the Service runs at most once a
+// minute on the request path.
 package memstore
 
 import (

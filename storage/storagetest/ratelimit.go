@@ -13,6 +13,10 @@ func (s suite) testRateLimits(t *testing.T) {
 	t.Run("IncrementCounterKeysIndependent", s.testIncrementCounterKeys)
 	t.Run("CounterValue", s.testCounterValue)
 	t.Run("PurgeCounters", s.testPurgeCounters)
+	t.Run("RememberSource", s.testRememberSource)
+	t.Run("RememberSourceKeepsTheMostRecent", s.testRememberSourceKeep)
+	t.Run("RememberSourceConcurrent", s.testRememberSourceConcurrent)
+	t.Run("PurgeSources", s.testPurgeSources)
 }
 
 func (s suite) testIncrementCounter(t *testing.T) {
