@@ -24,5 +24,6 @@ func cases() []testCase {
 		cliFixCases(),
 		tokenCases(),
 		hostileCases(),
+		limitCases(),
 	)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 )
 
@@ -63,6 +64,11 @@ type Target struct {
 	// forge tokens with it (no exp, wrong audience, other algorithms) run
 	// only when it is set.
 	SecretKey string
+	// RateLimits are the server's rate limits (core.LoadSettingsFromEnv
+	// reads them from the ZNDRAW_AUTH_RATE_LIMIT_* variables). The limit
+	// cases that must know them (LIM3 to LIM6) run only when they are set
+	// and on, and only where they stay within half of a per-address budget.
+	RateLimits *core.RateLimitSettings
 }
 
 // ClockControl moves the clock of an in-process server forward.

@@ -44,11 +44,11 @@ func TestLoginBudgets(t *testing.T) {
 		{0, 10, 5, 0, 0},
 	} {
 		r := RateLimitSettings{LoginFailuresPerAccountPerHour: tc.total, LoginFailuresPerFamiliarSourcePerHour: tc.perFamiliar, FamiliarSourcesPerAccount: tc.familiar}
-		if f, s := r.familiarBudget(), r.sharedLoginFailures(); f != tc.wantFamiliar || s != tc.wantShared {
+		if f, s := r.LoginBudgets(); f != tc.wantFamiliar || s != tc.wantShared {
 			t.Errorf("total %d, %d per familiar source, %d sources: familiar %d, shared %d; want %d, %d",
 				tc.total, tc.perFamiliar, tc.familiar, f, s, tc.wantFamiliar, tc.wantShared)
 		}
-		if f, s := r.familiarBudget(), r.sharedLoginFailures(); tc.total > 0 && s+tc.familiar*f > tc.total {
+		if f, s := r.LoginBudgets(); tc.total > 0 && s+tc.familiar*f > tc.total {
 			t.Errorf("total %d: the budgets add up to %d", tc.total, s+tc.familiar*f)
 		}
 	}

@@ -37,23 +37,26 @@ import (
 
 const loginWindow = time.Hour
 
-// familiarBudget is each familiar source's budget of wrong passwords: the
-// configured one, but at most what keeps half of the account's budget for
-// everyone else. 0 means familiar sources are off.
-func (r RateLimitSettings) familiarBudget() int {
-	if r.LoginFailuresPerAccountPerHour <= 0 || r.LoginFailuresPerFamiliarSourcePerHour <= 0 || r.FamiliarSourcesPerAccount <= 0 {
-		return 0
+// LoginBudgets returns how an account's budget of wrong passwords an hour
+// (LoginFailuresPerAccountPerHour) is split: what each familiar source has
+// of its own (0 when familiar sources are off) and what every other source
+// shares. The familiar sources get LoginFailuresPerFamiliarSourcePerHour
+// each, but together at most half of the account's budget, so
+// FamiliarSourcesPerAccount × perFamiliarSource + shared never exceeds
+// LoginFailuresPerAccountPerHour.
+func (r RateLimitSettings) LoginBudgets() (perFamiliarSource, shared int) {
+	total := r.LoginFailuresPerAccountPerHour
+	if total <= 0 || r.LoginFailuresPerFamiliarSourcePerHour <= 0 || r.FamiliarSourcesPerAccount <= 0 {
+		return 0, total
 	}
-	return min(r.LoginFailuresPerFamiliarSourcePerHour, r.LoginFailuresPerAccountPerHour/(2*r.FamiliarSourcesPerAccount))
+	perFamiliarSource = min(r.LoginFailuresPerFamiliarSourcePerHour, total/(2*r.FamiliarSourcesPerAccount))
+	return perFamiliarSource, total - r.FamiliarSourcesPerAccount*perFamiliarSource
 }
 
 // familiarSources reports whether the familiar-source budgets are on.
-func (r RateLimitSettings) familiarSources() bool { return r.familiarBudget() > 0 }
-
-// sharedLoginFailures is the budget every unfamiliar source of an account
-// shares.
-func (r RateLimitSettings) sharedLoginFailures() int {
-	return r.LoginFailuresPerAccountPerHour - r.FamiliarSourcesPerAccount*r.familiarBudget()
+func (r RateLimitSettings) familiarSources() bool {
+	perFamiliar, _ := r.LoginBudgets()
+	return perFamiliar > 0
 }
 
 // sourceKey names the request's source (its IP bucket) in the store
@@ -100,7 +103,8 @@ func (s *Service) startLogin(ctx context.Context, account, hash string, meta Req
 	}
 	gen := passwordGeneration(hash)
 	acct := slog.String("account", account)
-	b := budget{key: "login:acct:" + account + ":" + gen, max: rl.sharedLoginFailures(), event: "login_locked",
+	perFamiliar, shared := rl.LoginBudgets()
+	b := budget{key: "login:acct:" + account + ":" + gen, max: shared, event: "login_locked",
 		attrs: []slog.Attr{acct, slog.Bool("familiar_source", false)}}
 	if rl.familiarSources() {
 		a.source = s.sourceKey(meta)
@@ -112,7 +116,7 @@ func (s *Service) startLogin(ctx context.Context, account, hash string, meta Req
 		}
 		if !seen.IsZero() && !seen.Before(s.now().Add(-rl.FamiliarSourceLifetime)) {
 			a.familiar, a.seen = true, seen
-			b = budget{key: "login:src:" + account + ":" + a.source + ":" + gen, max: rl.familiarBudget(),
+			b = budget{key: "login:src:" + account + ":" + a.source + ":" + gen, max: perFamiliar,
 				event: "login_locked", attrs: []slog.Attr{acct, slog.Bool("familiar_source", true)}}
 		}
 	}

@@ -124,7 +124,8 @@ func TestSmartLockoutOwnerKeepsAWayIn(t *testing.T) {
 	s := newServer(t, memstore.New(), withProxies("127.0.0.1/32"), withDefaultLimits())
 	owner := s.user("admin@example.com", true)
 	rl := s.svc.Settings().RateLimit
-	shared := int64(rl.LoginFailuresPerAccountPerHour - rl.FamiliarSourcesPerAccount*rl.LoginFailuresPerFamiliarSourcePerHour)
+	_, sharedBudget := rl.LoginBudgets()
+	shared := int64(sharedBudget)
 	const home, road, bystander = "198.51.100.10", "192.0.2.200", "192.0.2.77"
 
 	requireStatus(t, s.login(owner.Email, userPassword, from(home)), http.StatusOK, "")

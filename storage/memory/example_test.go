@@ -36,3 +36,12 @@ func ExampleNew() {
 	// 6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8 King.Arthur@Camelot.bt <nil>
 	// true
 }
+
+// A store that keeps at most 1000 CLI login challenges (the default is
+// DefaultMaxChallenges).
+func ExampleWithMaxChallenges() {
+	st := memstore.New(memstore.WithMaxChallenges(1000))
+	_, err := st.GetChallenge(context.Background(), "ABCD2345")
+	fmt.Println(errors.Is(err, core.ErrNotFound))
+	// Output: true
+}
