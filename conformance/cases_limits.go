@@ -45,6 +45,22 @@ func (c *caseT) wantLimited(r *response) {
 	}
 }
 
+// perUserLimit checks a limit of max requests per user and hour (setting)
+// whose requests also draw on a per-address budget (ipMax, ipSetting): a
+// fresh user's probe answers status and detail max times, then 429.
+func (c *caseT) perUserLimit(max int, setting string, ipMax int, ipSetting string, probe func(*user) *response, status int, detail string) {
+	c.Helper()
+	if max <= 0 {
+		c.Skipf("no per-user limit (%s)", setting)
+	}
+	c.halfOf(max+1, ipMax, ipSetting)
+	u := c.newUser("prober", kindU)
+	for range max {
+		c.wantDetail(probe(u), status, detail)
+	}
+	c.wantLimited(probe(u))
+}
+
 // unknownCode is a random CLI user code that matches no challenge (but for
 // a chance of one in 36^8 per live challenge).
 func unknownCode() string {
@@ -102,29 +118,17 @@ func limitCases() []testCase {
 		}},
 		{id: "LIM4_email_change_limit", name: "PATCH /users/me {email} probing a taken address: 400 UPDATE_USER_EMAIL_ALREADY_EXISTS up to the per-user limit, then 429 with Retry-After", fn: func(c *caseT) {
 			rl := c.rateLimits()
-			n := rl.EmailChangesPerUserPerHour
-			if n <= 0 {
-				c.Skipf("no per-user limit on email changes (ZNDRAW_AUTH_RATE_LIMIT_EMAIL_CHANGES_PER_USER_PER_HOUR)")
-			}
-			c.halfOf(n+1, rl.EmailChangesPerIPPerHour, "ZNDRAW_AUTH_RATE_LIMIT_EMAIL_CHANGES_PER_IP_PER_HOUR")
-			u := c.newUser("prober", kindU)
-			for range n {
-				c.wantDetail(c.send("PATCH", c.p().me(), u.Token, map[string]any{"email": c.s.admin.email}), 400, "UPDATE_USER_EMAIL_ALREADY_EXISTS")
-			}
-			c.wantLimited(c.send("PATCH", c.p().me(), u.Token, map[string]any{"email": c.s.admin.email}))
+			c.perUserLimit(rl.EmailChangesPerUserPerHour, "ZNDRAW_AUTH_RATE_LIMIT_EMAIL_CHANGES_PER_USER_PER_HOUR",
+				rl.EmailChangesPerIPPerHour, "ZNDRAW_AUTH_RATE_LIMIT_EMAIL_CHANGES_PER_IP_PER_HOUR",
+				func(u *user) *response {
+					return c.send("PATCH", c.p().me(), u.Token, map[string]any{"email": c.s.admin.email})
+				}, 400, "UPDATE_USER_EMAIL_ALREADY_EXISTS")
 		}},
 		{id: "LIM5_cli_code_guess_limit", name: "PATCH /auth/cli-login/{code} with codes that match nothing: 404 up to the per-user limit, then 429 with Retry-After", fn: func(c *caseT) {
 			rl := c.rateLimits()
-			n := rl.CLICodeFailuresPerUserPerHour
-			if n <= 0 {
-				c.Skipf("no per-user limit on CLI code lookups (ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_USER_PER_HOUR)")
-			}
-			c.halfOf(n+1, rl.CLICodeFailuresPerIPPerHour, "ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_IP_PER_HOUR")
-			u := c.newUser("guesser", kindU)
-			for range n {
-				c.wantDetail(c.approve(unknownCode(), u.Token), 404, "Challenge not found")
-			}
-			c.wantLimited(c.approve(unknownCode(), u.Token))
+			c.perUserLimit(rl.CLICodeFailuresPerUserPerHour, "ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_USER_PER_HOUR",
+				rl.CLICodeFailuresPerIPPerHour, "ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_IP_PER_HOUR",
+				func(u *user) *response { return c.approve(unknownCode(), u.Token) }, 404, "Challenge not found")
 		}},
 		{id: "LIM6_reset_mail_cap", name: "forgot-password for one address past the per-address mail cap: still 202 null, but no further token is delivered", needs: needMailbox, fn: func(c *caseT) {
 			rl := c.rateLimits()
