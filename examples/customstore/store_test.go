@@ -9,7 +9,7 @@ import (
 )
 
 // tables are every table the store writes, children first.
-var tables = []string{"account_login_challenge", "accounts", "zndraw_auth_revoked_token", "zndraw_auth_rate_counter"}
+var tables = []string{"account_login_challenge", "accounts", "zndraw_auth_revoked_token", "zndraw_auth_rate_counter", "zndraw_auth_familiar_source"}
 
 // TestConformance runs the kit's storagetest suite against the store, on
 // an in-memory SQLite database and on a SQLite file (several connections,
