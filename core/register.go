@@ -107,7 +107,7 @@ func (s *Service) EnsureDefaultAdmin(ctx context.Context) error {
 		if _, err := s.store.UpdateUser(ctx, existing.ID, UserPatch{IsSuperuser: &t}); err != nil {
 			return s.storeErr("ensure default admin", err)
 		}
-		s.log.InfoContext(ctx, "zndraw-auth: default admin promoted to superuser", "user_id", existing.ID)
+		s.event(ctx, slog.LevelInfo, "default_admin", RequestMeta{}, userAttr(existing.ID), slog.String("action", "promoted"))
 		return nil
 	case !errors.Is(err, ErrNotFound):
 		return s.storeErr("ensure default admin", err)
@@ -125,6 +125,6 @@ func (s *Service) EnsureDefaultAdmin(ctx context.Context) error {
 	if err != nil {
 		return s.storeErr("ensure default admin", err)
 	}
-	s.log.InfoContext(ctx, "zndraw-auth: default admin created", "user_id", created.ID)
+	s.event(ctx, slog.LevelInfo, "default_admin", RequestMeta{}, userAttr(created.ID), slog.String("action", "created"))
 	return nil
 }
