@@ -1,13 +1,11 @@
-// Package hooks holds ready-made lifecycle hooks for core.Service and the
-// tool to combine them.
+// Package hooks combines lifecycle hooks for core.Service: Compose runs
+// several sets as one, in order.
 //
 // A set of hooks is a core.Hooks value: a struct of optional funcs, in the
 // style of net/http/httptrace.ClientTrace. Set the fields you need and leave
 // the others nil; a nil field costs nothing, and a hook added in a later
 // version breaks no one. The field names are fastapi-users' hook names in Go
 // spelling (on_after_register is OnAfterRegister).
-//
-//   - Compose runs several sets as one, in order.
 //
 // Security events (logins, failures, lockouts, changes) are logged by the
 // Service itself, not by hooks: see core.SecurityEventMessage.

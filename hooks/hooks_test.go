@@ -1,10 +1,8 @@
 package hooks_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"log/slog"
 	"reflect"
 	"testing"
 
@@ -128,14 +126,4 @@ func TestComposeCoversEveryField(t *testing.T) {
 	}
 	assert.Equal(t, []string{"ValidatePassword", "OnBeforeDelete"}, before,
 		"the before-hooks (which veto) are exactly these; a new hook named Validate* or OnBefore* joins them")
-}
-
-// TestAuditIsEmpty: the Service logs every security event itself, so Audit
-// adds no hook (a second writer would log each event twice).
-func TestAuditIsEmpty(t *testing.T) {
-	var buf bytes.Buffer
-	h := reflect.ValueOf(hooks.Audit(slog.New(slog.NewJSONHandler(&buf, nil))))
-	for i := range h.NumField() {
-		assert.True(t, h.Field(i).IsNil(), "hooks.Audit sets %s", h.Type().Field(i).Name)
-	}
 }

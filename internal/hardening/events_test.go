@@ -2,24 +2,21 @@ package hardening_test
 
 import (
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/zincware/zndraw-auth-go/hooks"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
 
 // TestSecurityEventsLogged: a successful login is one log line, in the
-// Service's one shape, even with the deprecated hooks.Audit composed in;
+// Service's one shape;
 // 300 failed logins with the lockout they cause, and 120 failed resets
 // with the per-address limit they run into,
 // leave a trace, aggregated so that the flood adds a handful of lines; no
 // line carries a password or a token.
 func TestSecurityEventsLogged(t *testing.T) {
-	s := newServer(t, memstore.New(), withProxies("127.0.0.1/32"), withDefaultLimits(),
-		withHooks(hooks.Audit(slog.Default())))
+	s := newServer(t, memstore.New(), withProxies("127.0.0.1/32"), withDefaultLimits())
 	admin := s.user("admin@example.com", true)
 	user := s.user("user@example.com", false)
 
@@ -68,9 +65,6 @@ func TestSecurityEventsLogged(t *testing.T) {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log contains %q", secret)
 		}
-	}
-	if strings.Contains(logs, `"msg":"audit"`) {
-		t.Error("hooks.Audit still writes its own lines")
 	}
 	t.Logf("1 successful login → 1 line; 300 failed logins from 10 addresses (%s) and 120 failed resets from 3 (%s) → %v (%d lines in all)",
 		&logins, &resets, count, len(s.logs.records(t)))
