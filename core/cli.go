@@ -195,6 +195,7 @@ func (s *Service) ApproveCLIChallenge(ctx context.Context, p *Principal, code st
 	if p.Token.Impersonated() {
 		return ErrForbidden
 	}
+	meta = meta.WithActor(p)
 	res, err := s.startCodeLookup(ctx, p, meta)
 	if err != nil {
 		return err
@@ -239,6 +240,7 @@ func (s *Service) classifyChallenge(ctx context.Context, code string, now time.T
 // is kept for audit. Anything else is ErrChallengeNotFound, which counts as
 // a failed code lookup like in ApproveCLIChallenge.
 func (s *Service) RejectCLIChallenge(ctx context.Context, p *Principal, code string, meta RequestMeta) error {
+	meta = meta.WithActor(p)
 	res, err := s.startCodeLookup(ctx, p, meta)
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ func (s *Service) MintImpersonationToken(ctx context.Context, admin *Principal, 
 	if admin == nil || !admin.User.IsSuperuser || admin.Token.Impersonated() {
 		return "", ErrForbidden
 	}
+	meta = meta.WithActor(admin)
 	target, err := s.store.GetUser(ctx, targetID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !target.IsActive) {
 		return "", ErrUserNotFound

@@ -142,6 +142,7 @@ func (s *Service) mintAccess(u User, aud any, impersonatedBy uuid.UUID) (*Sessio
 // Logout revokes the principal's token (by jti, until it expires) for every
 // instance sharing the store, then fires OnAfterLogout.
 func (s *Service) Logout(ctx context.Context, p *Principal, meta RequestMeta) error {
+	meta = meta.WithActor(p)
 	if err := s.store.RevokeToken(ctx, p.Token.ID, p.Token.ExpiresAt); err != nil {
 		return s.storeErr("logout", err)
 	}

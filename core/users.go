@@ -23,7 +23,10 @@ func (s *Service) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 
 // UpdateSelf is a user updating their own account (PATCH /users/me,
 // fastapi-users' update with safe=True): only upd's Password and Email are
-// honoured, the flags are ignored. p is the caller. Otherwise it is
+// honoured, the flags are ignored. p is the caller, and meta gets it as its
+// actor (RequestMeta.WithActor). An impersonation token cannot change the
+// credentials of the account it stands for: a password or an email in upd
+// is then ErrForbidden, checked before anything else. Otherwise it is
 // UpdateUser.
 //
 // Each answer to an email change tells whether the address belongs to
@@ -31,6 +34,10 @@ func (s *Service) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 // (RateLimit.EmailChangesPerUserPerHour) and per client IP
 // (RateLimit.EmailChangesPerIPPerHour).
 func (s *Service) UpdateSelf(ctx context.Context, p *Principal, upd UserUpdate, meta RequestMeta) (User, error) {
+	meta = actingMeta(ctx, meta, p)
+	if meta.Impersonated() && (upd.Password != nil || upd.Email != nil) {
+		return User{}, ErrForbidden
+	}
 	if upd.Email != nil && *upd.Email != p.User.Email {
 		rl := s.settings.RateLimit
 		if err := s.limit(ctx, "email:user:"+p.User.ID.String(), time.Hour, rl.EmailChangesPerUserPerHour, meta); err != nil {
@@ -57,8 +64,16 @@ func (s *Service) UpdateSelf(ctx context.Context, p *Principal, upd UserUpdate, 
 //   - deactivating a user revokes every earlier token of theirs.
 //
 // Everything is written in one conditional write, then OnAfterUpdate fires
-// with upd as honoured.
+// with upd as honoured. meta should name the acting admin
+// (RequestMeta.WithActor); without an actor, the principal the adapters'
+// middleware stored in ctx is taken. UpdateUser is a superuser's operation,
+// which an impersonation token never has: a request made with one is
+// ErrForbidden.
 func (s *Service) UpdateUser(ctx context.Context, user User, upd UserUpdate, meta RequestMeta) (User, error) {
+	meta = actingMeta(ctx, meta, nil)
+	if meta.Impersonated() {
+		return User{}, ErrForbidden
+	}
 	return s.updateUser(ctx, user, upd, meta)
 }
 
@@ -127,8 +142,16 @@ func (s *Service) updateUser(ctx context.Context, user User, upd UserUpdate, met
 
 // DeleteUser deletes user: OnBeforeDelete (which can veto), the delete, then
 // OnAfterDelete. The user's tokens stop working with the row. Challenges the
-// user approved are kept with their approver cleared.
+// user approved are kept with their approver cleared. meta should name the
+// acting admin (RequestMeta.WithActor); without an actor, the principal the
+// adapters' middleware stored in ctx is taken. A request made with an
+// impersonation token cannot delete an account: ErrForbidden, before any
+// hook runs.
 func (s *Service) DeleteUser(ctx context.Context, user User, meta RequestMeta) error {
+	meta = actingMeta(ctx, meta, nil)
+	if meta.Impersonated() {
+		return ErrForbidden
+	}
 	if h := s.hooks.OnBeforeDelete; h != nil {
 		if err := h(ctx, user, meta); err != nil {
 			return err

@@ -55,9 +55,19 @@ func parseIP(s string) netip.Addr {
 	return ip.Unmap().WithZone("")
 }
 
-// Meta builds the core.RequestMeta of a request.
+// Meta builds the core.RequestMeta of a request: the client address, the
+// user agent, and, when the request's context carries the caller (a host
+// route behind Guard), the caller as its actor. The kit's own routes add
+// their caller with RequestMeta.WithActor.
 func (a *API) Meta(r *Request) core.RequestMeta {
-	return core.RequestMeta{ClientIP: a.ClientIP(r.RemoteAddr, r.Header("X-Forwarded-For")), UserAgent: r.Header("User-Agent")}
+	m := core.RequestMeta{ClientIP: a.ClientIP(r.RemoteAddr, r.Header("X-Forwarded-For")), UserAgent: r.Header("User-Agent")}
+	if r.Context == nil {
+		return m
+	}
+	if p, ok := core.PrincipalFromContext(r.Context); ok {
+		m = m.WithActor(p)
+	}
+	return m
 }
 
 // ParseTrustedProxies parses a comma-separated list of IPs and CIDR prefixes

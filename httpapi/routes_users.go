@@ -55,25 +55,27 @@ func (a *API) patchMe(r *Request) *Response {
 }
 
 // targetUser is the superuser check followed by get_user_or_404: a
-// non-UUID id is a 404 here, never a 422.
-func (a *API) targetUser(r *Request) (core.User, *Response) {
-	if _, resp := a.AuthenticateRequest(r, a.userAccess(true)); resp != nil {
-		return core.User{}, resp
+// non-UUID id is a 404 here, never a 422. It returns the target and the
+// request's meta with the admin as its actor.
+func (a *API) targetUser(r *Request) (core.User, core.RequestMeta, *Response) {
+	p, resp := a.AuthenticateRequest(r, a.userAccess(true))
+	if resp != nil {
+		return core.User{}, core.RequestMeta{}, resp
 	}
 	id, err := uuid.Parse(r.PathValue("id"))
 	if err != nil {
-		return core.User{}, notFound()
+		return core.User{}, core.RequestMeta{}, notFound()
 	}
 	u, err := a.svc.GetUser(r.Context, id)
 	if err != nil {
-		return core.User{}, a.errorResponse(r.Context, err, usersNotFound)
+		return core.User{}, core.RequestMeta{}, a.errorResponse(r.Context, err, usersNotFound)
 	}
-	return u, nil
+	return u, a.Meta(r).WithActor(p), nil
 }
 
 // getUser is GET /users/{id} (superuser).
 func (a *API) getUser(r *Request) *Response {
-	u, resp := a.targetUser(r)
+	u, _, resp := a.targetUser(r)
 	if resp != nil {
 		return resp
 	}
@@ -86,7 +88,7 @@ func (a *API) patchUser(r *Request) *Response {
 	if resp != nil {
 		return resp
 	}
-	target, resp := a.targetUser(r)
+	target, meta, resp := a.targetUser(r)
 	if resp != nil {
 		return resp
 	}
@@ -94,7 +96,7 @@ func (a *API) patchUser(r *Request) *Response {
 	if resp != nil {
 		return resp
 	}
-	u, err := a.svc.UpdateUser(r.Context, target, upd, a.Meta(r))
+	u, err := a.svc.UpdateUser(r.Context, target, upd, meta)
 	if err != nil {
 		return a.errorResponse(r.Context, err, usersNotFound)
 	}
@@ -110,11 +112,11 @@ func (a *API) deleteMe(r *Request) *Response {
 
 // deleteUser is DELETE /users/{id} (superuser): 204.
 func (a *API) deleteUser(r *Request) *Response {
-	target, resp := a.targetUser(r)
+	target, meta, resp := a.targetUser(r)
 	if resp != nil {
 		return resp
 	}
-	if err := a.svc.DeleteUser(r.Context, target, a.Meta(r)); err != nil {
+	if err := a.svc.DeleteUser(r.Context, target, meta); err != nil {
 		return a.errorResponse(r.Context, err, usersNotFound)
 	}
 	return noContent()
