@@ -162,9 +162,14 @@ func tokenCases() []testCase {
 				}
 				return m
 			}
-			// Accepted: what the reference mints (login: aud list, no iat, no jti).
-			c.wantMe(forge("HS256", key, nil, map[string]any{"sub": u.ID, "aud": []string{"fastapi-users:auth"}, "exp": now + 600}), u)
-			c.wantMe(forge("HS256", key, nil, base()), u)
+			// Accepted: what the reference mints (login: aud list, no iat, no
+			// jti, no tv), for a user whose token version is still 0 (kindS:
+			// never demoted, in either mode; a demotion bumps the version).
+			ref := c.newUser("ref", kindS)
+			refClaims := base()
+			refClaims["sub"] = ref.ID
+			c.wantMe(forge("HS256", key, nil, map[string]any{"sub": ref.ID, "aud": []string{"fastapi-users:auth"}, "exp": now + 600}), ref)
+			c.wantMe(forge("HS256", key, nil, refClaims), ref)
 			// A forged impersonation token is fenced like a real one, and its
 			// control without impersonated_by passes.
 			s := c.newUser("s", kindS)

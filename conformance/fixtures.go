@@ -66,7 +66,8 @@ func (c *caseT) newUser(name string, k kind) *user {
 	created := c.userRead(c.must(c.register(email, password), 201))
 	c.deleteLater(created.ID)
 	u := &user{ID: created.ID, Email: created.Email, Password: password}
-	u.Token = c.loginToken(email, password)
+	// The flags first (a demotion ends the user's earlier tokens), then the
+	// login, then the deactivation (which revokes that token).
 	patch := map[string]any{}
 	if created.IsSuperuser != k.superuser {
 		patch["is_superuser"] = k.superuser
@@ -74,14 +75,17 @@ func (c *caseT) newUser(name string, k kind) *user {
 	if k.verified {
 		patch["is_verified"] = true
 	}
+	got := created
+	if len(patch) > 0 {
+		got = c.patchUser(u.ID, patch)
+	}
+	u.Token = c.loginToken(email, password)
 	if k.inactive {
 		patch["is_active"] = false
+		got = c.patchUser(u.ID, map[string]any{"is_active": false})
 	}
-	if len(patch) > 0 {
-		got := c.patchUser(u.ID, patch)
-		if got.IsActive == k.inactive || got.IsSuperuser != k.superuser || got.IsVerified != k.verified {
-			c.Fatalf("fixture %s: PATCH %v gave %+v", name, patch, got)
-		}
+	if got.IsActive == k.inactive || got.IsSuperuser != k.superuser || got.IsVerified != k.verified {
+		c.Fatalf("fixture %s: PATCH %v gave %+v", name, patch, got)
 	}
 	return u
 }

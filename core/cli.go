@@ -12,8 +12,6 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // Constants of the CLI login challenge, as zndraw-auth draws codes.
@@ -135,7 +133,7 @@ func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, met
 	}
 	token := redeemed.LegacyToken
 	if token == "" || !s.tokenOf(ctx, token, approver) {
-		sess, err := s.mintAccess(approver, AudienceAuth, uuid.Nil)
+		sess, err := s.mintAccess(approver, AudienceAuth, nil)
 		if err != nil {
 			return CLIPollResult{}, err
 		}

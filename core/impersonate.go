@@ -10,9 +10,11 @@ import (
 
 // MintImpersonationToken mints an access token for target on behalf of the
 // admin principal (CONTRACT §4.12): a missing or inactive target is
-// ErrUserNotFound. The token carries impersonated_by (the admin's id); it
-// cannot reach superuser routes and stops working when the admin is deleted,
-// deactivated or demoted. Every minting is an audit log line and fires
+// ErrUserNotFound. The token carries impersonated_by (the admin's id) and
+// impersonated_by_tv (the admin's token version); it cannot reach superuser
+// routes, cannot change the account's credentials, and stops working for
+// good when the admin is deleted, deactivated or demoted, changes their
+// password or logs out everywhere. Every minting is an audit log line and fires
 // OnImpersonationTokenMinted. The caller must already hold superuser access
 // (CurrentUser with AccessSuperuser); this is checked again here.
 func (s *Service) MintImpersonationToken(ctx context.Context, admin *Principal, targetID uuid.UUID, meta RequestMeta) (string, error) {
@@ -27,7 +29,7 @@ func (s *Service) MintImpersonationToken(ctx context.Context, admin *Principal, 
 	if err != nil {
 		return "", s.storeErr("mint impersonation token", err)
 	}
-	sess, err := s.mintAccess(target, AudienceAuth, admin.User.ID)
+	sess, err := s.mintAccess(target, AudienceAuth, &admin.User)
 	if err != nil {
 		return "", err
 	}

@@ -98,7 +98,7 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Reques
 	if err != nil {
 		return nil, err
 	}
-	sess, err := s.mintAccess(u, []string{AudienceAuth}, uuid.Nil)
+	sess, err := s.mintAccess(u, []string{AudienceAuth}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +110,10 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Reques
 }
 
 // mintAccess mints an access token for u. aud is a list for login tokens and
-// a string for CLI and impersonation tokens, as in the reference.
-func (s *Service) mintAccess(u User, aud any, impersonatedBy uuid.UUID) (*Session, error) {
+// a string for CLI and impersonation tokens, as in the reference. admin is
+// the minting admin of an impersonation token (nil otherwise): the token
+// carries their id and token version.
+func (s *Service) mintAccess(u User, aud any, admin *User) (*Session, error) {
 	now := s.now()
 	version := u.TokenVersion
 	c := mintClaims{
@@ -122,19 +124,24 @@ func (s *Service) mintAccess(u User, aud any, impersonatedBy uuid.UUID) (*Sessio
 		ID:        newJTI(),
 		Version:   &version,
 	}
-	if impersonatedBy != uuid.Nil {
+	var impersonatedBy uuid.UUID
+	var adminVersion int64
+	if admin != nil {
+		impersonatedBy, adminVersion = admin.ID, admin.TokenVersion
 		c.ImpersonatedBy = impersonatedBy.String()
+		c.ImpersonatorVersion = &adminVersion
 	}
 	token, err := s.access.sign(c)
 	if err != nil {
 		return nil, err
 	}
 	info := TokenInfo{
-		ID:             c.ID,
-		IssuedAt:       time.Unix(c.IssuedAt, 0).UTC(),
-		ExpiresAt:      time.Unix(c.ExpiresAt, 0).UTC(),
-		ImpersonatedBy: impersonatedBy,
-		Version:        version,
+		ID:                  c.ID,
+		IssuedAt:            time.Unix(c.IssuedAt, 0).UTC(),
+		ExpiresAt:           time.Unix(c.ExpiresAt, 0).UTC(),
+		ImpersonatedBy:      impersonatedBy,
+		Version:             version,
+		ImpersonatorVersion: adminVersion,
 	}
 	return &Session{AccessToken: token, Principal: Principal{User: u, Token: info}}, nil
 }

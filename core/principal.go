@@ -38,8 +38,10 @@ var (
 
 // CurrentUser resolves a bearer token to its principal and checks access
 // (fastapi-users' current_user): an empty, malformed, expired, revoked or
-// wrongly-signed token, an unknown or inactive user, or a token minted before
-// the user's last password change or "logout everywhere" is ErrUnauthorized
+// wrongly-signed token, an unknown or inactive user, a token minted before
+// the user's last password change or "logout everywhere", or an
+// impersonation token whose admin is gone, inactive, no longer a superuser
+// or has a newer token version than at minting, is ErrUnauthorized
 // (wrapping ErrInvalidToken or ErrInvalidTokenPayload when the token is at
 // fault);
 // a non-superuser on a superuser route, or an impersonation token there, is
@@ -100,9 +102,11 @@ func (s *Service) resolve(ctx context.Context, token string, mustRead bool) (*Pr
 		return nil, errUnauthorizedToken
 	}
 	if t.info.Impersonated() {
-		// The token dies with the impersonating admin's powers.
+		// The token dies with the impersonating admin's powers, and for
+		// good once the admin's token version moved on (password change,
+		// logout everywhere, deactivation, demotion).
 		admin, err := s.tokenUser(ctx, t.info.ImpersonatedBy, now, mustRead)
-		if errors.Is(err, ErrUnauthorized) || err == nil && !admin.IsSuperuser {
+		if errors.Is(err, ErrUnauthorized) || err == nil && (!admin.IsSuperuser || admin.TokenVersion != t.info.ImpersonatorVersion) {
 			return nil, errUnauthorizedToken
 		}
 		if err != nil {

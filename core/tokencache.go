@@ -200,6 +200,9 @@ func (s *Service) verifyAccessToken(token string, now time.Time) (*verifiedToken
 			return nil, errBadToken
 		}
 		t.info.ImpersonatedBy = admin
+		if claims.ImpersonatorVersion != nil {
+			t.info.ImpersonatorVersion = *claims.ImpersonatorVersion
+		}
 	}
 	s.cache.tokens.put(key, t, nil)
 	return t, nil

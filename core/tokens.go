@@ -37,6 +37,13 @@ type TokenInfo struct {
 	// Version is the user's TokenVersion when the token was minted (0 when
 	// the token carries none).
 	Version int64
+	// ImpersonatorVersion is, for an impersonation token, the minting
+	// admin's TokenVersion when it was minted (claim impersonated_by_tv; 0
+	// when the token carries none, as those of the reference). The token
+	// works only while the admin's version is still this one: the admin's
+	// password change or reset, "logout everywhere", deactivation and
+	// demotion each bump it, and so end the token for good.
+	ImpersonatorVersion int64
 }
 
 // Impersonated reports whether the token was minted by an admin for another
@@ -45,17 +52,20 @@ func (t TokenInfo) Impersonated() bool { return t.ImpersonatedBy != uuid.Nil }
 
 // mintClaims are the claims of every token minted here, in the order they are
 // serialised: the reference's claims plus iat (dated back, see
-// IssuedAtSkew), jti and tv.
+// IssuedAtSkew), jti and tv, and for an impersonation token
+// impersonated_by_tv (the admin's token version; PyJWT ignores claims it
+// does not know, so the reference still verifies these tokens).
 type mintClaims struct {
-	Subject        string `json:"sub"`
-	PasswordFgpt   string `json:"password_fgpt,omitempty"`
-	Email          string `json:"email,omitempty"`
-	Audience       any    `json:"aud"`
-	IssuedAt       int64  `json:"iat"`
-	ExpiresAt      int64  `json:"exp"`
-	ImpersonatedBy string `json:"impersonated_by,omitempty"`
-	ID             string `json:"jti"`
-	Version        *int64 `json:"tv,omitempty"`
+	Subject             string `json:"sub"`
+	PasswordFgpt        string `json:"password_fgpt,omitempty"`
+	Email               string `json:"email,omitempty"`
+	Audience            any    `json:"aud"`
+	IssuedAt            int64  `json:"iat"`
+	ExpiresAt           int64  `json:"exp"`
+	ImpersonatedBy      string `json:"impersonated_by,omitempty"`
+	ImpersonatorVersion *int64 `json:"impersonated_by_tv,omitempty"`
+	ID                  string `json:"jti"`
+	Version             *int64 `json:"tv,omitempty"`
 }
 
 func (c mintClaims) GetExpirationTime() (*jwt.NumericDate, error) {
@@ -73,10 +83,11 @@ func (mintClaims) GetAudience() (jwt.ClaimStrings, error)  { return nil, nil }
 // JSON type (a numeric sub, a list exp) fails decoding and so the token.
 type parsedClaims struct {
 	jwt.RegisteredClaims
-	ImpersonatedBy *string `json:"impersonated_by,omitempty"`
-	Version        *int64  `json:"tv,omitempty"`
-	PasswordFgpt   *string `json:"password_fgpt,omitempty"`
-	Email          *string `json:"email,omitempty"`
+	ImpersonatedBy      *string `json:"impersonated_by,omitempty"`
+	ImpersonatorVersion *int64  `json:"impersonated_by_tv,omitempty"`
+	Version             *int64  `json:"tv,omitempty"`
+	PasswordFgpt        *string `json:"password_fgpt,omitempty"`
+	Email               *string `json:"email,omitempty"`
 }
 
 // newJTI returns 128 random bits, base64url without padding.

@@ -13,8 +13,9 @@ type User struct {
 	IsSuperuser    bool
 	IsVerified     bool
 	// TokenVersion is bumped whenever all of the user's earlier tokens must
-	// stop working (password change or reset, deactivation, "logout
-	// everywhere"). Tokens minted here carry the version they were minted
+	// stop working (password change or reset, deactivation, demotion from
+	// superuser, "logout everywhere"); the impersonation tokens an admin
+	// minted carry the admin's version too, and end with it. Tokens minted here carry the version they were minted
 	// at, which makes revocation exact even within one clock tick. It is an
 	// additive column (default 0) on adopted databases.
 	TokenVersion int64

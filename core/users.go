@@ -61,7 +61,9 @@ func (s *Service) UpdateSelf(ctx context.Context, p *Principal, upd UserUpdate, 
 //     (UPDATE_USER_EMAIL_ALREADY_EXISTS; changing only the case of one's own
 //     address is allowed, unlike the reference), and resets is_verified
 //     unless is_verified is also set;
-//   - deactivating a user revokes every earlier token of theirs.
+//   - deactivating a user revokes every earlier token of theirs, and so
+//     does demoting a superuser (which also ends, for good, the
+//     impersonation tokens they minted).
 //
 // Everything is written in one conditional write, then OnAfterUpdate fires
 // with upd as honoured. meta should name the acting admin
@@ -118,6 +120,11 @@ func (s *Service) updateUser(ctx context.Context, user User, upd UserUpdate, met
 	}
 	if upd.IsSuperuser != nil {
 		p.IsSuperuser = upd.IsSuperuser
+		if !*upd.IsSuperuser && user.IsSuperuser {
+			// A demotion ends the admin's sessions and, for good, the
+			// impersonation tokens they minted.
+			p.BumpTokenVersion = true
+		}
 	}
 	if upd.IsVerified != nil {
 		p.IsVerified = upd.IsVerified

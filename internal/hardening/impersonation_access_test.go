@@ -2,6 +2,7 @@ package hardening_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -95,4 +96,54 @@ func TestImpersonationWritesNameTheAdmin(t *testing.T) {
 		t.Fatal("a token appears in the audit log")
 	}
 	t.Logf("%d audit lines, each naming its actor; the impersonated ones name the admin", len(got))
+}
+
+// TestImpersonationDiesWithAdminVersion: an impersonation token dies for
+// good when its admin changes password, logs out everywhere, is
+// deactivated or demoted, also after the admin is reactivated or promoted
+// again; on every store.
+func TestImpersonationDiesWithAdminVersion(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			store, _ := be.open(t)
+			s := newServer(t, store)
+			boss := s.user("boss@example.com", true)
+			bossTok := s.token(boss.Email, userPassword)
+			target := s.user("target@example.com", false)
+			patch := func(id string, body map[string]any) {
+				requireStatus(t, s.do(request{method: "PATCH", path: "/users/" + id, token: bossTok, json: body}), http.StatusOK, "")
+			}
+			for i, tc := range []struct {
+				name string
+				kill func(admin core.User, adminTok string)
+			}{
+				{"password change", func(_ core.User, adminTok string) {
+					requireStatus(t, s.do(request{method: "PATCH", path: "/users/me", token: adminTok, json: map[string]any{"password": userPassword + "!"}}), http.StatusOK, "")
+				}},
+				{"logout everywhere", func(admin core.User, _ string) {
+					if err := s.svc.LogoutEverywhere(context.Background(), admin); err != nil {
+						t.Fatal(err)
+					}
+				}},
+				{"deactivated, then reactivated", func(admin core.User, _ string) {
+					patch(admin.ID.String(), map[string]any{"is_active": false})
+					patch(admin.ID.String(), map[string]any{"is_active": true})
+				}},
+				{"demoted, then promoted again", func(admin core.User, _ string) {
+					patch(admin.ID.String(), map[string]any{"is_superuser": false})
+					patch(admin.ID.String(), map[string]any{"is_superuser": true})
+				}},
+			} {
+				admin := s.user(fmt.Sprintf("admin%d@example.com", i), true)
+				adminTok := s.token(admin.Email, userPassword)
+				imp := s.mint(adminTok, target)
+				requireStatus(t, s.me(imp), http.StatusOK, "")
+				tc.kill(admin, adminTok)
+				requireStatus(t, s.me(imp), http.StatusUnauthorized, "Unauthorized")
+				requireStatus(t, s.do(request{method: "GET", path: "/protected", token: imp}), http.StatusUnauthorized, "Unauthorized")
+				t.Logf("admin %s → the impersonation token gets 401, and stays dead", tc.name)
+			}
+			requireStatus(t, s.me(s.token(target.Email, userPassword)), http.StatusOK, "")
+		})
+	}
 }
