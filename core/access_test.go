@@ -159,3 +159,37 @@ func TestRequestMetaLogsTheActor(t *testing.T) {
 	assert.NotContains(t, got, "actor_id")
 	assert.NotContains(t, got, "impersonated_by")
 }
+
+// TestRequireVerificationEverywhere: with RequireVerification, every access
+// level refuses an unverified user (ErrForbidden), so no caller of
+// CurrentUser can forget it; CLI approval refuses them, and a challenge
+// approved before the user lost their verification hands out no token.
+func TestRequireVerificationEverywhere(t *testing.T) {
+	e := newEnv(t, withSettings(func(s *core.Settings) { s.RequireVerification = true }))
+	u := e.createUser("u@example.com", true, false, true)
+	tok := e.login(u.Email)
+	c, err := e.svc.CreateCLIChallenge(e.ctx, core.RequestMeta{})
+	require.NoError(t, err)
+	require.NoError(t, e.svc.ApproveCLIChallenge(e.ctx, e.principal(tok), c.Code, core.RequestMeta{}))
+
+	_, err = e.svc.UpdateSelf(e.ctx, e.principal(tok), core.UserUpdate{Email: ptr("changed@example.com")}, core.RequestMeta{})
+	require.NoError(t, err)
+	for _, a := range []core.Access{core.AccessActive, {Verified: false}, core.AccessSuperuser} {
+		_, err := e.svc.CurrentUser(e.ctx, tok, a)
+		require.ErrorIs(t, err, core.ErrForbidden, "%+v", a)
+	}
+	p, err := e.svc.CurrentUser(e.ctx, tok, core.AccessOptional)
+	require.NoError(t, err)
+	assert.Nil(t, p, "an optional route sees an anonymous caller")
+
+	_, err = e.svc.PollCLIChallenge(e.ctx, c.Code, c.Secret, core.RequestMeta{})
+	require.ErrorIs(t, err, core.ErrChallengeNotFound, "no token for an approver who is no longer verified")
+
+	// Verified again: the same token passes.
+	_, err = e.svc.UpdateUser(e.ctx, e.get(u.ID), core.UserUpdate{IsVerified: ptr(true)}, core.RequestMeta{})
+	require.NoError(t, err)
+	e.principal(tok)
+	res, err := e.svc.PollCLIChallenge(e.ctx, c.Code, c.Secret, core.RequestMeta{})
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.Token, "the challenge was not consumed by the refusal")
+}

@@ -72,7 +72,9 @@ func (s *Service) CreateCLIChallenge(ctx context.Context, meta RequestMeta) (CLI
 // ErrChallengeExpired; polling faster than Settings.CLILoginPollInterval
 // ErrTooManyRequests. An approved challenge is redeemed by one conditional
 // write and its token minted then, for the approver re-checked at that
-// moment: of concurrent polls exactly one gets the token.
+// moment (active, and verified when Settings.RequireVerification is set;
+// otherwise ErrChallengeNotFound): of concurrent polls exactly one gets the
+// token.
 //
 // Challenges a zndraw-auth service created or approved in the same
 // database complete here too: their plain secret is compared in constant
@@ -123,6 +125,11 @@ func (s *Service) PollCLIChallenge(ctx context.Context, code, secret string, met
 	}
 	if err != nil {
 		return CLIPollResult{}, err
+	}
+	if s.settings.RequireVerification && !approver.IsVerified {
+		// The approver lost their verification (an email change) since
+		// approving: no token for them, as no login would give one.
+		return CLIPollResult{}, ErrChallengeNotFound
 	}
 	redeemed, err := s.store.RedeemChallenge(ctx, code, c.SecretHash, now)
 	if errors.Is(err, ErrNotFound) {

@@ -22,7 +22,9 @@ type Access struct {
 	// Superuser requires an active superuser whose token is not an
 	// impersonation token; otherwise ErrForbidden.
 	Superuser bool
-	// Verified requires a verified user; otherwise ErrForbidden.
+	// Verified requires a verified user; otherwise ErrForbidden. With
+	// Settings.RequireVerification every access level requires it, whatever
+	// this field says.
 	Verified bool
 	// Optional makes a missing, bad or unqualified token yield a nil
 	// Principal instead of an error (store outages still fail).
@@ -45,7 +47,8 @@ var (
 // (wrapping ErrInvalidToken or ErrInvalidTokenPayload when the token is at
 // fault);
 // a non-superuser on a superuser route, or an impersonation token there, is
-// ErrForbidden. With Optional those cases yield (nil, nil). A store outage is
+// ErrForbidden, and so is an unverified user when the access or
+// Settings.RequireVerification requires verification. With Optional those cases yield (nil, nil). A store outage is
 // ErrServiceUnavailable in every mode.
 //
 // A token verified before is not parsed again (its exp, nbf and iat are
@@ -59,7 +62,7 @@ func (s *Service) CurrentUser(ctx context.Context, token string, a Access) (*Pri
 		switch {
 		case a.Superuser && (!p.User.IsSuperuser || p.Token.Impersonated()):
 			err = ErrForbidden
-		case a.Verified && !p.User.IsVerified:
+		case (a.Verified || s.settings.RequireVerification) && !p.User.IsVerified:
 			err = ErrForbidden
 		}
 	}

@@ -76,8 +76,12 @@ type Settings struct {
 	// characters. ZNDRAW_AUTH_PASSWORD_MIN_LENGTH, default 8.
 	PasswordMinLength int
 	// RequireVerification makes login answer LOGIN_USER_NOT_VERIFIED for
-	// unverified users (fastapi-users' requires_verification).
-	// ZNDRAW_AUTH_REQUIRE_VERIFICATION, default false as in zndraw-auth.
+	// unverified users (fastapi-users' requires_verification), and makes
+	// every token check require a verified user (403 Forbidden otherwise):
+	// the kit's routes, the adapters' middleware and CLI login approval
+	// alike; a CLI login approved by a user who is no longer verified
+	// hands out no token. ZNDRAW_AUTH_REQUIRE_VERIFICATION, default false
+	// as in zndraw-auth.
 	RequireVerification bool
 	// JWTLeeway is the clock skew tolerated on exp, nbf and iat.
 	// ZNDRAW_AUTH_JWT_LEEWAY_SECONDS, default 30, at most 60.

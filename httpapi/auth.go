@@ -71,8 +71,12 @@ func BearerToken(authorization string) string {
 	return param
 }
 
-// userAccess is the access of the fastapi-users routers: active, plus
-// verified when the service requires verification.
+// userAccess is the access of the fastapi-users routers: an active user, or
+// an active superuser. Verification, when the service requires it, is
+// core's rule for every access level (core.Settings.RequireVerification).
 func (a *API) userAccess(superuser bool) core.Access {
-	return core.Access{Superuser: superuser, Verified: a.svc.Settings().RequireVerification}
+	if superuser {
+		return core.AccessSuperuser
+	}
+	return core.AccessActive
 }
