@@ -161,6 +161,12 @@ type Request struct {
 	Query func(name string) (string, bool)
 	// Header returns the first value of a request header ("" if absent).
 	Header func(name string) string
+	// HeaderValues returns every value of a request header, one per field
+	// line, in the order received (nil if absent). It is how a header that
+	// a proxy appends as a line of its own (X-Forwarded-For behind HAProxy's
+	// option forwardfor) is read whole. Adapters must set it; when nil,
+	// Header's first value stands for the whole header.
+	HeaderValues func(name string) []string
 	// Body is the request body, at most MaxBodyBytes long.
 	Body []byte
 	// BodyTooLarge is set when the body exceeded MaxBodyBytes; the endpoint

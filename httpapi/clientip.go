@@ -9,10 +9,12 @@ import (
 )
 
 // ClientIP returns the client address of a request whose peer is remoteAddr
-// ("ip:port" or "ip"). X-Forwarded-For (xff) is honoured only when the peer
-// is a configured trusted proxy: then the client is the right-most address
-// in the header that is not itself a trusted proxy. A spoofed header from an
-// untrusted peer changes nothing (SECURITY ASVS 4.1.3, 15.3.4).
+// ("ip:port" or "ip"). X-Forwarded-For (xff: every field line of the
+// header, joined with commas in the order received) is honoured only when
+// the peer is a configured trusted proxy: then the client is the right-most
+// address in the header that is not itself a trusted proxy. A spoofed header
+// from an untrusted peer changes nothing, and neither does an address a
+// client sends in a line of its own ahead of the one its proxy appends.
 func (a *API) ClientIP(remoteAddr, xff string) string {
 	peer := parseIP(remoteAddr)
 	if !peer.IsValid() {
@@ -60,7 +62,7 @@ func parseIP(s string) netip.Addr {
 // route behind Guard), the caller as its actor. The kit's own routes add
 // their caller with RequestMeta.WithActor.
 func (a *API) Meta(r *Request) core.RequestMeta {
-	m := core.RequestMeta{ClientIP: a.ClientIP(r.RemoteAddr, r.Header("X-Forwarded-For")), UserAgent: r.Header("User-Agent")}
+	m := core.RequestMeta{ClientIP: a.ClientIP(r.RemoteAddr, forwardedFor(r)), UserAgent: r.Header("User-Agent")}
 	if r.Context == nil {
 		return m
 	}
@@ -68,6 +70,17 @@ func (a *API) Meta(r *Request) core.RequestMeta {
 		m = m.WithActor(p)
 	}
 	return m
+}
+
+// forwardedFor is the request's X-Forwarded-For with all its field lines
+// joined in order, as RFC 9110 §5.3 combines them: a trusted proxy that
+// appends a line of its own after the client's must be read last, not
+// first.
+func forwardedFor(r *Request) string {
+	if r.HeaderValues == nil {
+		return r.Header("X-Forwarded-For")
+	}
+	return strings.Join(r.HeaderValues("X-Forwarded-For"), ",")
 }
 
 // ParseTrustedProxies parses a comma-separated list of IPs and CIDR prefixes

@@ -17,12 +17,13 @@ import (
 // http.ServeMux, c.Param for gin).
 func HTTPRequest(r *http.Request, pathValue func(name string) string) *Request {
 	return &Request{
-		Context:    r.Context(),
-		Method:     r.Method,
-		PathValue:  pathValue,
-		Query:      QueryFunc(r.URL.RawQuery),
-		Header:     r.Header.Get,
-		RemoteAddr: r.RemoteAddr,
+		Context:      r.Context(),
+		Method:       r.Method,
+		PathValue:    pathValue,
+		Query:        QueryFunc(r.URL.RawQuery),
+		Header:       r.Header.Get,
+		HeaderValues: r.Header.Values,
+		RemoteAddr:   r.RemoteAddr,
 	}
 }
 

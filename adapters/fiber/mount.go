@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/zincware/zndraw-auth-go/httpapi"
 )
@@ -40,15 +41,30 @@ func (k *Kit) handler(ep httpapi.Endpoint) fiber.Handler {
 func newRequest(c *fiber.Ctx) *httpapi.Request {
 	fr := c.Request()
 	return &httpapi.Request{
-		Context:    c.UserContext(),
-		Method:     strings.Clone(c.Method()),
-		PathValue:  func(name string) string { return pathValue(c, name) },
-		Header:     func(name string) string { return string(fr.Header.Peek(name)) },
-		RemoteAddr: c.Context().RemoteAddr().String(),
+		Context:      c.UserContext(),
+		Method:       strings.Clone(c.Method()),
+		PathValue:    func(name string) string { return pathValue(c, name) },
+		Header:       func(name string) string { return string(fr.Header.Peek(name)) },
+		HeaderValues: func(name string) []string { return headerValues(fr, name) },
+		RemoteAddr:   c.Context().RemoteAddr().String(),
 		// net/http's parser, for the same answer to odd query strings
 		// (";", bad escapes, repeated keys).
 		Query: httpapi.QueryFunc(string(fr.URI().QueryString())),
 	}
+}
+
+// headerValues copies every field line of header name, in order (nil when
+// there is none).
+func headerValues(fr *fasthttp.Request, name string) []string {
+	all := fr.Header.PeekAll(name)
+	if len(all) == 0 {
+		return nil
+	}
+	out := make([]string, len(all))
+	for i, v := range all {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // readBody returns a copy of the request body as sent (no Content-Encoding

@@ -158,22 +158,31 @@ func testMount(t *testing.T, serve Server) {
 }
 
 func testClientAndContext(t *testing.T, serve Server) {
+	loopback := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	for _, tc := range []struct {
 		name    string
 		proxies []netip.Prefix
+		xff     []string // X-Forwarded-For, one field line each
 		want    string
 	}{
 		// The frameworks' own client-IP helpers would believe
 		// X-Forwarded-For here; the kit must not.
-		{"untrusted peer", nil, "127.0.0.1"},
-		{"trusted proxy", []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, "203.0.113.9"},
+		{"untrusted peer", nil, []string{"203.0.113.9"}, "127.0.0.1"},
+		{"trusted proxy", loopback, []string{"203.0.113.9"}, "203.0.113.9"},
+		// A proxy that appends a line of its own (HAProxy's option
+		// forwardfor) after the line the client sent: every line counts,
+		// in order, so the client's forged line is not the answer.
+		{"trusted proxy appending a line", loopback, []string{"203.0.113.66", "198.51.100.7"}, "198.51.100.7"},
+		{"trusted proxies appending lines", loopback, []string{"203.0.113.66, 203.0.113.67", "198.51.100.7", "127.0.0.2"}, "198.51.100.7"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := NewFixture(t)
 			base := serve(t, App{Config: httpapi.Config{Service: f.Service, TrustedProxies: tc.proxies}})
 			r := Do(t, base, "POST", "/auth/register", "", "application/json", `{"email":"new@example.com","password":"new-password"}`,
 				func(req *http.Request) {
-					req.Header.Set("X-Forwarded-For", "203.0.113.9")
+					for _, line := range tc.xff {
+						req.Header.Add("X-Forwarded-For", line)
+					}
 					req.Header.Set("User-Agent", "ua/1")
 				})
 			if r.Status != http.StatusCreated {
