@@ -39,7 +39,9 @@ type CLIPollResult struct {
 // CreateCLIChallenge starts a CLI (device-code) login: a random 8-character
 // code from A–Z0–9 and a 256-bit secret, valid for Settings.CLILoginLifetime.
 // A code collision is retried. The requesting client's IP and user agent are
-// recorded for the approval page.
+// recorded for the approval page, made safe for every store and for display
+// first (invalid UTF-8, control and bidirectional characters replaced by
+// U+FFFD, at most 64 and 512 bytes).
 func (s *Service) CreateCLIChallenge(ctx context.Context, meta RequestMeta) (CLIChallengeCreated, error) {
 	if err := s.limitIP(ctx, "cli", meta, time.Hour, s.settings.RateLimit.CLILoginCreatePerIPPerHour); err != nil {
 		return CLIChallengeCreated{}, err
@@ -54,8 +56,8 @@ func (s *Service) CreateCLIChallenge(ctx context.Context, meta RequestMeta) (CLI
 			Status:     ChallengePending,
 			CreatedAt:  now,
 			ExpiresAt:  now.Add(s.settings.CLILoginLifetime),
-			ClientIP:   truncate(meta.ClientIP, 64),
-			UserAgent:  truncate(meta.UserAgent, 512),
+			ClientIP:   storedText(meta.ClientIP, maxStoredClientIP),
+			UserAgent:  storedText(meta.UserAgent, maxStoredUserAgent),
 		}
 		_, err := s.store.CreateChallenge(ctx, c)
 		if err == nil {
@@ -328,13 +330,6 @@ const secretDigestPrefix = "sha256:"
 func hashSecret(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return secretDigestPrefix + hex.EncodeToString(sum[:])
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }
 
 const purgeEvery = time.Minute

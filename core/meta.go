@@ -64,14 +64,14 @@ const maxLoggedUserAgent = 256
 
 // LogAttrs returns what the request contributes to every security event the
 // Service logs (see SecurityEventMessage): client_ip and user_agent (cut to
-// 256 bytes), then, when the request names them, actor_id (who acted: the
+// 256 bytes, made safe as storedText does), then, when the request names them, actor_id (who acted: the
 // admin on /users/{id}) and impersonated_by (the admin behind an
 // impersonation token). A field added to RequestMeta is logged by adding it
 // here.
 func (m RequestMeta) LogAttrs() []slog.Attr {
 	attrs := []slog.Attr{
 		slog.String("client_ip", m.ClientIP),
-		slog.String("user_agent", truncate(m.UserAgent, maxLoggedUserAgent)),
+		slog.String("user_agent", storedText(m.UserAgent, maxLoggedUserAgent)),
 	}
 	if m.ActorID != uuid.Nil {
 		attrs = append(attrs, slog.String("actor_id", m.ActorID.String()))
