@@ -130,7 +130,7 @@ func openAPIDocument() obj {
 		}), "requestBody", jsonBody(ref("UserCreate")))},
 		"/auth/forgot-password": obj{"x-zndraw-group": "reset", "post": with(op("reset_forgot_password", "Reset:Forgot Password", auth, obj{
 			"202": nullResp("Accepted, whether or not the address is known."),
-			"400": errResp("The body could not be parsed (not UTF-8).", "There was an error parsing the body"),
+			"400": errResp("The body could not be parsed (not UTF-8, or nested deeper than 64).", "There was an error parsing the body"),
 			"413": r413, "422": r422, "429": withHeaders(r429, retryAfter), "503": r503,
 		}), "requestBody", jsonBody(ref("Body_forgot_password")))},
 		"/auth/reset-password": obj{"x-zndraw-group": "reset", "post": with(op("reset_reset_password", "Reset:Reset Password", auth, obj{
@@ -140,7 +140,7 @@ func openAPIDocument() obj {
 		}), "requestBody", jsonBody(ref("Body_reset_password")))},
 		"/auth/request-verify-token": obj{"x-zndraw-group": "verify", "post": with(op("verify_request_token", "Verify:Request-Token", auth, obj{
 			"202": nullResp("Accepted, whether or not the address is known."),
-			"400": errResp("The body could not be parsed (not UTF-8).", "There was an error parsing the body"),
+			"400": errResp("The body could not be parsed (not UTF-8, or nested deeper than 64).", "There was an error parsing the body"),
 			"413": r413, "422": r422, "429": withHeaders(r429, retryAfter), "503": r503,
 		}), "requestBody", jsonBody(ref("Body_request_verify_token")))},
 		"/auth/verify": obj{"x-zndraw-group": "verify", "post": with(op("verify_verify", "Verify:Verify", auth, obj{

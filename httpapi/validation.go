@@ -24,8 +24,85 @@ type ValidationError struct {
 
 var jsonNull = json.RawMessage("null")
 
+// Bounds on what a JSON body can make the kit parse and send back.
+const (
+	// MaxJSONDepth is the deepest nesting of arrays and objects a JSON
+	// body may have. A deeper body is answered 400 {"detail":"There was an
+	// error parsing the body"}, FastAPI's answer when Python's parser gives
+	// up on a body (its json module stops at the interpreter's recursion
+	// limit). No body of the kit's routes nests deeper than 2.
+	MaxJSONDepth = 64
+	// MaxEchoedInputBytes bounds the "input" of a 422 item. An input whose
+	// JSON is longer is echoed as a string: its first MaxEchoedInputChars
+	// characters (of the string itself, or of the JSON text of any other
+	// value) followed by "…", at most about 1.5 KB. Pydantic echoes inputs
+	// whole; a 1 MiB body would otherwise come back once per invalid field.
+	MaxEchoedInputBytes = 1024
+	// MaxEchoedInputChars is how many characters of an over-long input are
+	// echoed.
+	MaxEchoedInputChars = 256
+)
+
 func validationFailed(items []ValidationError) *Response {
+	for i := range items {
+		items[i].Input = clipInput(items[i].Input)
+	}
 	return detail(http.StatusUnprocessableEntity, items)
+}
+
+// clipInput bounds an echoed input (see MaxEchoedInputBytes).
+func clipInput(in json.RawMessage) json.RawMessage {
+	if len(in) <= MaxEchoedInputBytes {
+		return in
+	}
+	text := string(in)
+	if in[0] == '"' {
+		var s string
+		if json.Unmarshal(in, &s) == nil {
+			text = s
+		}
+	}
+	n := 0
+	for i := range text {
+		if n == MaxEchoedInputChars {
+			text = text[:i]
+			break
+		}
+		n++
+	}
+	return rawString(text + "…")
+}
+
+// tooDeep reports whether the JSON text b nests arrays and objects deeper
+// than max (brackets inside strings do not count). It looks only at
+// brackets and quotes, so it also bounds malformed JSON.
+func tooDeep(b []byte, max int) bool {
+	depth, inString, escaped := 0, false, false
+	for _, c := range b {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			depth++
+			if depth > max {
+				return true
+			}
+		case ']', '}':
+			depth--
+		}
+	}
+	return false
 }
 
 // rawString encodes s as a JSON string (for the "input" of an item).
@@ -78,7 +155,7 @@ func readBody(r *Request) (body, *Response) {
 		return body{kind: bodyRaw, raw: r.Body}, nil
 	}
 	src := bytes.TrimPrefix(r.Body, []byte(utf8BOM))
-	if !utf8.Valid(src) {
+	if !utf8.Valid(src) || tooDeep(src, MaxJSONDepth) {
 		return body{}, detail(http.StatusBadRequest, "There was an error parsing the body")
 	}
 	var raw json.RawMessage
