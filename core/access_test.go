@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -192,4 +193,18 @@ func TestRequireVerificationEverywhere(t *testing.T) {
 	res, err := e.svc.PollCLIChallenge(e.ctx, c.Code, c.Secret, core.RequestMeta{})
 	require.NoError(t, err)
 	assert.NotEmpty(t, res.Token, "the challenge was not consumed by the refusal")
+}
+
+// TestLoginFailuresCountPerEmailKey: every spelling that reaches an account
+// (case in any script, NFC or NFD) counts towards that account's failed
+// login limit; a lookalike spelling gets no budget of its own.
+func TestLoginFailuresCountPerEmailKey(t *testing.T) {
+	e := newEnv(t, limited(func(r *core.RateLimitSettings) { r.LoginFailuresPerAccountPerHour = 3 }))
+	e.user("\u00e9mile@example.com")
+	for _, spelling := range []string{"e\u0301mile@example.com", "\u00c9MILE@example.com", "E\u0301mile@EXAMPLE.com"} {
+		_, err := e.svc.Login(e.ctx, spelling, "wrong password", core.RequestMeta{})
+		require.ErrorIs(t, err, core.ErrBadCredentials, spelling)
+	}
+	_, err := e.svc.Login(e.ctx, "\u00e9mile@example.com", testPassword, core.RequestMeta{})
+	requireTooMany(t, err, time.Hour)
 }

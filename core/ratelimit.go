@@ -85,9 +85,12 @@ func tooMany(retry time.Duration) error {
 	return &Error{Code: CodeTooManyRequests, RetryAfter: retry}
 }
 
-// accountKey names an account in counter keys without storing the address.
+// accountKey names an account in counter keys without storing the address:
+// by EmailKey, so every spelling that reaches the account (case in any
+// script, NFC or NFD) shares its counters. For ASCII addresses it is the
+// lowercased address, as before.
 func accountKey(email string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(email)))
+	sum := sha256.Sum256([]byte(EmailKey(email)))
 	return hex.EncodeToString(sum[:16])
 }
 

@@ -20,22 +20,23 @@ type Store interface {
 	RateLimitStore
 }
 
-// UserStore keeps users. Emails are unique case-insensitively (ASCII case
-// folding at least), and lookups by email are case-insensitive.
+// UserStore keeps users. Emails are unique by EmailKey (case-insensitive in
+// Unicode, and blind to NFC/NFD spelling), and lookups by email match by
+// EmailKey, so every store gives the same answer: storagetest checks it.
 type UserStore interface {
 	// GetUser returns the user with id, or ErrNotFound.
 	GetUser(ctx context.Context, id uuid.UUID) (User, error)
-	// GetUserByEmail returns the user whose email equals email
-	// case-insensitively, or ErrNotFound.
+	// GetUserByEmail returns the user whose email has the EmailKey of email,
+	// or ErrNotFound.
 	GetUserByEmail(ctx context.Context, email string) (User, error)
 	// CreateUser inserts u as given (ID set by the caller) and returns the
-	// stored row. A user with the same email in any case gives
+	// stored row. A user whose email has the same EmailKey gives
 	// ErrAlreadyExists, also when two calls race: exactly one wins.
 	CreateUser(ctx context.Context, u User) (User, error)
 	// UpdateUser applies p to the user id in one conditional write and
 	// returns the updated row. ErrNotFound if there is no such user,
 	// ErrConflict if a precondition (p.Expect*) does not hold,
-	// ErrAlreadyExists if the new email is taken by another user.
+	// ErrAlreadyExists if the new email has the EmailKey of another user's.
 	UpdateUser(ctx context.Context, id uuid.UUID, p UserPatch) (User, error)
 	// DeleteUser deletes the user id, or returns ErrNotFound. Challenges the
 	// user approved keep their row with UserID set to nil.

@@ -71,9 +71,12 @@ func Open(ctx context.Context, rawURL string) (*bun.DB, *Store, error) {
 // accounts stands for a table the host application already has. What the
 // kit needs from it:
 //   - account_id: the user's UUID, as lowercase hyphenated text;
-//   - a unique index on lower(login_email), so that emails are unique
-//     regardless of case (ASCII case folding, SQLite's lower()) and so
-//     that of two racing registrations exactly one wins;
+//   - login_email_key, the address's core.EmailKey, with a unique index,
+//     so that emails are unique regardless of case and Unicode spelling,
+//     as core.UserStore requires (SQLite's lower() folds ASCII only), and
+//     so that of two racing registrations exactly one wins. The store
+//     writes it with every email; Migrate adds and fills it for an
+//     accounts table that lacks it;
 //   - token_version, added here when missing (an additive column with a
 //     default, like the kit's own migration of "user").
 //
@@ -93,7 +96,6 @@ func Migrate(ctx context.Context, db *bun.DB) error {
 			email_confirmed BOOLEAN NOT NULL DEFAULT 0,
 			display_name TEXT NOT NULL DEFAULT ''
 		)`,
-		`CREATE UNIQUE INDEX IF NOT EXISTS ux_accounts_login_email_lower ON accounts (lower(login_email))`,
 		// Approver ids reference accounts: deleting an account keeps the
 		// challenges it approved, with a NULL approver.
 		`CREATE TABLE IF NOT EXISTS account_login_challenge (
@@ -127,6 +129,49 @@ func Migrate(ctx context.Context, db *bun.DB) error {
 				return fmt.Errorf("customstore: migrate: add token_version: %w", err)
 			}
 		}
-		return nil
+		return addEmailKey(ctx, tx)
 	})
+}
+
+// addEmailKey adds login_email_key when the accounts table lacks it, fills
+// it with core.EmailKey of every address, and puts the unique index on it
+// (which fails, changing nothing, if two accounts share a key).
+func addEmailKey(ctx context.Context, tx bun.Tx) error {
+	var n int
+	if err := tx.QueryRowContext(ctx,
+		`SELECT count(*) FROM pragma_table_info('accounts') WHERE name = 'login_email_key'`).Scan(&n); err != nil {
+		return fmt.Errorf("customstore: migrate: %w", err)
+	}
+	if n == 0 {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE accounts ADD COLUMN login_email_key TEXT`); err != nil {
+			return fmt.Errorf("customstore: migrate: add login_email_key: %w", err)
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT account_id, login_email FROM accounts WHERE login_email_key IS NULL`)
+	if err != nil {
+		return fmt.Errorf("customstore: migrate: %w", err)
+	}
+	keys := map[string]string{}
+	for rows.Next() {
+		var id, email string
+		if err := rows.Scan(&id, &email); err != nil {
+			_ = rows.Close()
+			return fmt.Errorf("customstore: migrate: %w", err)
+		}
+		keys[id] = core.EmailKey(email)
+	}
+	_ = rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("customstore: migrate: %w", err)
+	}
+	for id, key := range keys {
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET login_email_key = ? WHERE account_id = ?`, key, id); err != nil {
+			return fmt.Errorf("customstore: migrate: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx,
+		`CREATE UNIQUE INDEX IF NOT EXISTS ux_accounts_login_email_key ON accounts (login_email_key)`); err != nil {
+		return fmt.Errorf("customstore: migrate: emails that share a key: %w", err)
+	}
+	return nil
 }

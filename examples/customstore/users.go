@@ -32,20 +32,20 @@ func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (core.User, error) {
 		`SELECT `+accountColumns+` FROM accounts WHERE account_id = ?`, id.String()))
 }
 
-// GetUserByEmail implements core.UserStore: case-insensitive through
-// lower(), the expression the unique index is on.
+// GetUserByEmail implements core.UserStore: by core.EmailKey, the value
+// the login_email_key column holds and the unique index is on.
 func (s *Store) GetUserByEmail(ctx context.Context, email string) (core.User, error) {
 	return scanAccount(s.db.QueryRowContext(ctx,
-		`SELECT `+accountColumns+` FROM accounts WHERE lower(login_email) = lower(?)`, email))
+		`SELECT `+accountColumns+` FROM accounts WHERE login_email_key = ?`, core.EmailKey(email)))
 }
 
 // CreateUser implements core.UserStore. The unique index on
-// lower(login_email) decides between racing registrations: the loser gets
-// a unique violation, which mapErr turns into core.ErrAlreadyExists.
+// login_email_key decides between racing registrations: the loser gets a
+// unique violation, which mapErr turns into core.ErrAlreadyExists.
 func (s *Store) CreateUser(ctx context.Context, u core.User) (core.User, error) {
 	return scanAccount(s.db.QueryRowContext(ctx,
-		`INSERT INTO accounts (`+accountColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+accountColumns,
-		u.ID.String(), u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified, u.TokenVersion))
+		`INSERT INTO accounts (`+accountColumns+`, login_email_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+accountColumns,
+		u.ID.String(), u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified, u.TokenVersion, core.EmailKey(u.Email)))
 }
 
 // UpdateUser implements core.UserStore with one conditional statement:
@@ -66,6 +66,7 @@ func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, p core.UserPatch) 
 	}
 	if p.Email != nil {
 		set("login_email", *p.Email)
+		set("login_email_key", core.EmailKey(*p.Email))
 	}
 	if p.HashedPassword != nil {
 		set("pw_hash", *p.HashedPassword)

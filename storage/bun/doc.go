@@ -24,11 +24,18 @@
 //   - "user": id (CHAR(36) lowercase hyphenated text on SQLite, uuid on
 //     PostgreSQL), email VARCHAR(320), hashed_password VARCHAR(1024),
 //     is_active, is_superuser, is_verified; added: token_version BIGINT NOT
-//     NULL DEFAULT 0 (core.User.TokenVersion). Indexes: zndraw-auth's
-//     case-sensitive unique ix_user_email, and the unique
-//     ux_user_email_lower on lower(email), which makes emails unique
-//     case-insensitively (lower() folds ASCII only on SQLite, and follows
-//     the database's locale on PostgreSQL).
+//     NULL DEFAULT 0 (core.User.TokenVersion) and email_key VARCHAR(320),
+//     the address's core.EmailKey, computed by the store (NULL for rows
+//     zndraw-auth wrote since; see "Sharing the table with zndraw-auth").
+//     Indexes: zndraw-auth's case-sensitive unique ix_user_email; the
+//     unique ux_user_email_key, which makes emails unique by core.EmailKey
+//     (case in any script, NFC and NFD spellings) on both databases alike;
+//     the unique ux_user_email_lower on lower(email), which zndraw-auth's
+//     case-insensitive lookups rely on (lower() folds ASCII only on SQLite,
+//     and follows the database's locale on PostgreSQL; the key joins at
+//     least as much); ix_user_email_key_missing, a partial index of the
+//     rows without a key. The trigger zndraw_auth_user_email_key_stale
+//     clears email_key when a write changes email but not email_key.
 //   - cliloginchallenge: id (INTEGER autoincrement / SERIAL), code (unique
 //     ix_cliloginchallenge_code), secret (holds core.Challenge.SecretHash,
 //     NULL when empty), status, token (always NULL: no token is stored),
@@ -54,15 +61,30 @@
 //
 // # Adopting a zndraw-auth database
 //
-// Migrate leaves every user row as it is (token_version defaults to 0) and
-// only adds: a column, an index, columns and indexes on cliloginchallenge,
+// Migrate leaves the reference's columns of every user row as they are
+// (token_version defaults to 0, email_key is filled in) and only adds:
+// columns, indexes, a trigger, columns and indexes on cliloginchallenge,
 // the new tables. The foreign key of cliloginchallenge is replaced by one
 // with ON DELETE SET NULL (on SQLite by rebuilding the table, which SQLite
 // requires). Plaintext challenge tokens are cleared and plaintext secrets
 // replaced by their SHA-256 digests, so nothing secret stays at rest.
 // Everything runs in one transaction: if the database holds two users whose
-// emails differ only in case, Migrate fails with ErrCaseVariantEmails,
-// naming them, and changes nothing.
+// emails differ only in case (in any script) or in Unicode spelling (NFC
+// and NFD), which zndraw-auth on SQLite and decomposed input on either
+// database let through, Migrate fails with ErrCaseVariantEmails, naming
+// them, and changes nothing: only the operator can tell which account is
+// the real one.
+//
+// # Sharing the table with zndraw-auth
+//
+// zndraw-auth instances may keep writing the user table; they know nothing
+// of email_key. A user they insert has none: lookups find it by their rule
+// (lower(email) = lower(?)), and the store keys every such row before it
+// writes an email itself, so the unique index covers it from then on (a
+// row whose key another user already has, a lookalike zndraw-auth let in,
+// stays unkeyed and is found only by its rule; a keyed user is preferred).
+// When they change an email, the trigger clears the key, so it never
+// points at an old address; the row is keyed again like a new one.
 //
 // # Errors
 //

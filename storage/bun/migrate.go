@@ -24,9 +24,10 @@ const pgLockKey = 0x7a6e6472
 
 // ErrCaseVariantEmails is returned (wrapped, with the offending addresses)
 // by Migrate when an adopted database holds users whose emails differ only
-// in letter case, which the case-insensitive unique index the kit adds
-// cannot allow. Nothing is changed; rename or merge those accounts and run
-// Migrate again.
+// in letter case (in any script) or in Unicode spelling (NFC and NFD, the
+// Kelvin sign for K): the same core.EmailKey, which the unique indexes the
+// kit adds cannot allow. Nothing is changed; rename or merge those accounts
+// and run Migrate again.
 var ErrCaseVariantEmails = errors.New("bunstore: users whose emails differ only in letter case")
 
 // migration is one versioned schema change, with a body per dialect.
@@ -49,6 +50,7 @@ var migrations = []migration{
 	{5, "revoked tokens", sqliteRevokedTokens, pgRevokedTokens},
 	{6, "rate limit counters", sqliteRateCounters, pgRateCounters},
 	{7, "familiar login sources", sqliteFamiliarSources, pgFamiliarSources},
+	{8, "user.email_key: one email rule for every store", emailKeyColumn(false), emailKeyColumn(true)},
 }
 
 // Migrate creates the kit's schema, or brings an existing one up to date:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/zincware/zndraw-auth-go/core"
 )
@@ -44,10 +45,11 @@ func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (core.User, error) {
 	return u, mapErr(err)
 }
 
-// GetUserByEmail returns the user whose email equals email
-// case-insensitively (the database's lower(): ASCII-only on SQLite,
-// locale-aware on PostgreSQL; the unique index ux_user_email_lower uses the
-// same function), or core.ErrNotFound.
+// GetUserByEmail returns the user whose email has the core.EmailKey of
+// email (column email_key); failing that, a user written by zndraw-auth and
+// not keyed yet whose email equals it by zndraw-auth's rule, lower(email) =
+// lower(?). core.ErrNotFound when there is neither. The first query is the
+// only one for every address the kit wrote.
 func (s *Store) GetUserByEmail(ctx context.Context, email string) (core.User, error) {
 	if hasNUL(email) {
 		return core.User{}, core.ErrNotFound
@@ -55,22 +57,31 @@ func (s *Store) GetUserByEmail(ctx context.Context, email string) (core.User, er
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
 	u, err := scanUser(s.db.QueryRowContext(ctx,
-		`SELECT `+userColumns+` FROM "user" WHERE lower(email) = lower(?)`, email))
+		`SELECT `+userColumns+` FROM "user" WHERE email_key = ?`, core.EmailKey(email)))
+	if errors.Is(err, sql.ErrNoRows) {
+		u, err = scanUser(s.db.QueryRowContext(ctx,
+			`SELECT `+userColumns+` FROM "user" WHERE email_key IS NULL AND lower(email) = lower(?) LIMIT 1`,
+			norm.NFC.String(email)))
+	}
 	return u, mapErr(err)
 }
 
-// CreateUser inserts u as given and returns the stored row.
-// core.ErrAlreadyExists if the id or the email (in any case) is taken; the
-// unique indexes decide, so of two racing calls exactly one wins.
+// CreateUser inserts u as given, with its email_key, and returns the stored
+// row. core.ErrAlreadyExists if the id or the email's key is taken; the
+// unique indexes decide, so of two racing calls exactly one wins. Users
+// zndraw-auth wrote without a key are keyed first (adoptEmailKeys).
 func (s *Store) CreateUser(ctx context.Context, u core.User) (core.User, error) {
 	if hasNUL(u.Email, u.HashedPassword) {
 		return core.User{}, errors.New("bunstore: CreateUser: email or hash contains a NUL byte")
 	}
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
+	if err := s.adoptEmailKeys(ctx); err != nil {
+		return core.User{}, mapErr(err)
+	}
 	got, err := scanUser(s.db.QueryRowContext(ctx,
-		`INSERT INTO "user" (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+userColumns,
-		u.ID.String(), u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified, u.TokenVersion))
+		`INSERT INTO "user" (`+userColumns+`, email_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+userColumns,
+		u.ID.String(), u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified, u.TokenVersion, core.EmailKey(u.Email)))
 	return got, mapErr(err)
 }
 
@@ -81,7 +92,10 @@ func (s *Store) CreateUser(ctx context.Context, u core.User) (core.User, error) 
 //
 // When no row matched, a second read tells core.ErrNotFound (no such user)
 // from core.ErrConflict (a precondition failed; nothing was written). A new
-// email taken by another user gives core.ErrAlreadyExists.
+// email whose key another user has gives core.ErrAlreadyExists. An email
+// change writes email_key too, in a transaction (a savepoint inside the
+// caller's) with a second statement that restores the key when the
+// trigger cleared it (a change of spelling only, which keeps the key).
 func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, p core.UserPatch) (core.User, error) {
 	var sets []string
 	var args []any
@@ -89,8 +103,11 @@ func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, p core.UserPatch) 
 		sets = append(sets, col+" = ?")
 		args = append(args, v)
 	}
+	var key string
 	if p.Email != nil {
+		key = core.EmailKey(*p.Email)
 		set("email", *p.Email)
+		set("email_key", key)
 	}
 	if p.HashedPassword != nil {
 		set("hashed_password", *p.HashedPassword)
@@ -131,17 +148,40 @@ func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, p core.UserPatch) 
 
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	u, err := scanUser(s.db.QueryRowContext(ctx,
-		`UPDATE "user" SET `+strings.Join(sets, ", ")+` WHERE `+strings.Join(where, " AND ")+` RETURNING `+userColumns,
-		args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		var one int
-		err = s.db.QueryRowContext(ctx, `SELECT 1 FROM "user" WHERE `+cond, idArgs...).Scan(&one)
-		if err == nil {
-			return core.User{}, core.ErrConflict
+	update := func(ctx context.Context, db bun.IDB) (core.User, error) {
+		u, err := scanUser(db.QueryRowContext(ctx,
+			`UPDATE "user" SET `+strings.Join(sets, ", ")+` WHERE `+strings.Join(where, " AND ")+` RETURNING `+userColumns,
+			args...))
+		if errors.Is(err, sql.ErrNoRows) {
+			var one int
+			err = db.QueryRowContext(ctx, `SELECT 1 FROM "user" WHERE `+cond, idArgs...).Scan(&one)
+			if err == nil {
+				return core.User{}, core.ErrConflict
+			}
 		}
+		return u, err
 	}
-	return u, mapErr(err)
+	if p.Email == nil {
+		u, err := update(ctx, s.db)
+		return u, mapErr(err)
+	}
+	if err := s.adoptEmailKeys(ctx); err != nil {
+		return core.User{}, mapErr(err)
+	}
+	var u core.User
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if u, err = update(ctx, tx); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE "user" SET email_key = ? WHERE `+cond+` AND email_key IS NULL`,
+			append([]any{key}, idArgs...)...)
+		return err
+	})
+	if err != nil {
+		return core.User{}, mapErr(err)
+	}
+	return u, nil
 }
 
 // DeleteUser deletes the user id, or returns core.ErrNotFound. Challenges the

@@ -25,7 +25,7 @@ func ExampleNew() {
 		panic(err)
 	}
 
-	// Lookups fold ASCII case; the stored email keeps its case.
+	// Lookups fold case (core.EmailKey); the stored email keeps its case.
 	u, err := st.GetUserByEmail(ctx, "king.arthur@camelot.bt")
 	fmt.Println(u.ID, u.Email, err)
 

@@ -18,8 +18,8 @@
 // one sync.RWMutex guards all state, so every method, including each
 // compare-and-set transition, is atomic; values are copied in and out, so
 // callers cannot modify stored state through a returned value. Emails are
-// unique and looked up case-insensitively with ASCII case folding only (A–Z
-// match a–z, other letters match only themselves), as SQLite's lower() does.
+// unique and looked up by core.EmailKey (case-insensitive in Unicode, NFC
+// and NFD spellings alike), as in the SQL stores.
 // Times are kept at full precision, converted to UTC. It passes
 // storage/storagetest.
 //

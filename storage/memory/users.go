@@ -9,18 +9,6 @@ import (
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
-// foldEmail maps the ASCII letters A–Z of email to lower case and leaves
-// every other byte unchanged (no Unicode case folding).
-func foldEmail(email string) string {
-	b := []byte(email)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + ('a' - 'A')
-		}
-	}
-	return string(b)
-}
-
 // GetUser returns the user with id, or core.ErrNotFound.
 func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (core.User, error) {
 	if err := ctxErr(ctx); err != nil {
@@ -35,15 +23,15 @@ func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (core.User, error) {
 	return u, nil
 }
 
-// GetUserByEmail returns the user whose email equals email with ASCII case
-// folding, or core.ErrNotFound.
+// GetUserByEmail returns the user whose email has the core.EmailKey of
+// email, or core.ErrNotFound.
 func (s *Store) GetUserByEmail(ctx context.Context, email string) (core.User, error) {
 	if err := ctxErr(ctx); err != nil {
 		return core.User{}, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	id, ok := s.emails[foldEmail(email)]
+	id, ok := s.emails[core.EmailKey(email)]
 	if !ok {
 		return core.User{}, fmt.Errorf("memstore: user by email: %w", core.ErrNotFound)
 	}
@@ -51,14 +39,14 @@ func (s *Store) GetUserByEmail(ctx context.Context, email string) (core.User, er
 }
 
 // CreateUser stores u as given and returns it. core.ErrAlreadyExists if
-// another user has the same email with ASCII case folding or the same ID.
+// another user's email has the same core.EmailKey, or the same ID.
 func (s *Store) CreateUser(ctx context.Context, u core.User) (core.User, error) {
 	if err := ctxErr(ctx); err != nil {
 		return core.User{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := foldEmail(u.Email)
+	key := core.EmailKey(u.Email)
 	if _, taken := s.emails[key]; taken {
 		return core.User{}, fmt.Errorf("memstore: create user: email: %w", core.ErrAlreadyExists)
 	}
@@ -90,10 +78,10 @@ func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, p core.UserPatch) 
 	if p.ExpectIsVerified != nil && *p.ExpectIsVerified != u.IsVerified {
 		return core.User{}, fmt.Errorf("memstore: update user %s: is_verified changed: %w", id, core.ErrConflict)
 	}
-	oldKey := foldEmail(u.Email)
+	oldKey := core.EmailKey(u.Email)
 	newKey := oldKey
 	if p.Email != nil {
-		newKey = foldEmail(*p.Email)
+		newKey = core.EmailKey(*p.Email)
 		if owner, taken := s.emails[newKey]; taken && owner != id {
 			return core.User{}, fmt.Errorf("memstore: update user %s: email: %w", id, core.ErrAlreadyExists)
 		}
@@ -134,7 +122,7 @@ func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
 	if !ok {
 		return fmt.Errorf("memstore: delete user %s: %w", id, core.ErrNotFound)
 	}
-	delete(s.emails, foldEmail(u.Email))
+	delete(s.emails, core.EmailKey(u.Email))
 	delete(s.users, id)
 	for code, c := range s.challenges {
 		if c.UserID != nil && *c.UserID == id {

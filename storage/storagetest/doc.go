@@ -19,7 +19,8 @@
 // The suite checks what the doc comments of core.Store, core.UserPatch and
 // core.Challenge promise: round trips of every field (times compared at
 // microsecond precision with time.Equal), the sentinel errors (tested with
-// errors.Is), ASCII case-insensitive email uniqueness and lookup, every
+// errors.Is), email uniqueness and lookup by core.EmailKey (Unicode case
+// variants, NFC and NFD spellings, the Kelvin sign, racing spellings), every
 // challenge state transition including the expiry boundaries, poll
 // throttling, purges, fixed-window counters aligned to the Unix epoch, and
 // the exactly-once guarantees under 64 concurrent callers released by one

@@ -31,6 +31,7 @@ func (s suite) testUsers(t *testing.T) {
 		t.Run("EmailChangeFreesOldEmail", s.testUpdateUserFreesOldEmail)
 		t.Run("NotFound", s.testUpdateUserNotFound)
 	})
+	t.Run("EmailKey", s.testEmailKey)
 	t.Run("DeleteUser", func(t *testing.T) {
 		t.Run("Delete", s.testDeleteUser)
 		t.Run("NotFound", s.testDeleteUserNotFound)

@@ -24,17 +24,20 @@
 //     last character that is a letter, no "ab--" labels other than "xn--",
 //     and not under one of the special-use names arpa, invalid, local,
 //     localhost, onion and test; the whole address at most 254 UTF-8 bytes.
-//   - Normalisation: the domain is lowercased, the local part is kept as
-//     typed except that the RFC 2142 role mailboxes (info, marketing, sales,
-//     support, abuse, noc, security, postmaster, hostmaster, usenet, news,
-//     webmaster, www, uucp, ftp) are lowercased.
+//   - Normalisation: the domain is lowercased, the local part is put in
+//     Unicode NFC (RFC 6532 §3.1; an address typed in decomposed form, or
+//     with a singleton such as the Kelvin sign U+212A, is stored composed)
+//     and must still be valid in that form ("After Unicode normalization:
+//     ..."), and is otherwise kept as typed, except that the RFC 2142 role
+//     mailboxes (info, marketing, sales, support, abuse, noc, security,
+//     postmaster, hostmaster, usenet, news, webmaster, www, uucp, ftp) are
+//     lowercased.
 //
 // email-validator 2.3 no longer limits the local part to 64 characters unless
 // it is called with strict=True, which pydantic does not do; so neither does
 // this package. Only the 254-byte limit on the whole address applies.
 //
-// Known differences from the reference, because only the standard library is
-// used (no Unicode normalisation or IDNA tables):
+// Known differences from the reference, because no IDNA tables are used:
 //
 //   - Internationalised domains are refused: a domain with a non-ASCII
 //     character ("Internationalized characters after the @-sign are not
@@ -43,11 +46,6 @@
 //     not supported).") The reference accepts valid IDNs and stores their
 //     Unicode form. Refusing them keeps every stored domain lowercase ASCII,
 //     so one mailbox cannot be registered twice under two spellings.
-//   - Non-ASCII local parts are accepted and stored as typed, without the NFC
-//     normalisation the reference applies. An address typed in decomposed
-//     form is therefore stored decomposed (the reference stores it composed),
-//     and a local part that only becomes invalid after NFC (for example
-//     U+037E, which NFC turns into ';') is accepted here as typed.
 //   - Error wording for rare inputs: the IPv6 reasons inside a refused
 //     bracketed literal, names of characters outside the table in names.go
 //     (shown as "U+XXXX"), and '<' followed by combining marks other than a

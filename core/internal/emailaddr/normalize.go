@@ -1,9 +1,12 @@
 package emailaddr
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 const (
@@ -53,6 +56,18 @@ func validate(email string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// RFC 6532 §3.1: the local part is stored in NFC, and must still be
+	// valid in that form (U+037E becomes ';').
+	if nfc := norm.NFC.String(local); nfc != local {
+		if _, _, err := validateLocalPart(nfc, p.quoted); err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				return "", invalid("After Unicode normalization: " + e.Reason)
+			}
+			return "", err
+		}
+		local = nfc
+	}
 	if p.quoted {
 		return "", invalid("Quoting the part before the @-sign is not allowed here.")
 	}
@@ -73,10 +88,12 @@ func validate(email string) (string, error) {
 	}
 
 	// The reference checks the address as given, as normalised and with an
-	// ASCII domain; without Unicode normalisation or IDNA all three have the
-	// same length here.
+	// ASCII domain; without IDNA the last two are the same here.
 	if err := checkLength(p.local + "@" + p.domain); err != nil {
 		return "", err
+	}
+	if len(local)+1+len(domain) > maxAddressLength {
+		return "", invalid("The email address is too long after normalization.")
 	}
 	if p.displayName {
 		return "", invalid("A display name and angle brackets around the email address are not permitted here.")

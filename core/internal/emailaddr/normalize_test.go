@@ -7,6 +7,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalizeValid(t *testing.T) {
@@ -150,7 +152,7 @@ func reasonOf(t *testing.T, err error) string {
 }
 
 // checkAccepted asserts the invariants every accepted address must satisfy
-// (after Kratos' FuzzIsEmailAddress): bounded length, exactly one @-sign,
+// (after Kratos' FuzzIsEmailAddress): bounded length, NFC, exactly one @-sign,
 // non-empty parts, no control, format or white-space characters, no RFC 5322
 // specials in the local part, a lowercase ASCII LDH domain, and a stored form
 // that normalises to itself.
@@ -161,6 +163,9 @@ func checkAccepted(t *testing.T, in, out string) {
 	}
 	if !utf8.ValidString(out) {
 		t.Fatalf("Normalize(%q) = %q: invalid UTF-8", in, out)
+	}
+	if !norm.NFC.IsNormalString(out) {
+		t.Fatalf("Normalize(%q) = %q: not in NFC", in, out)
 	}
 	if strings.Count(out, "@") != 1 {
 		t.Fatalf("Normalize(%q) = %q: not exactly one @-sign", in, out)
