@@ -25,5 +25,6 @@ func cases() []testCase {
 		tokenCases(),
 		hostileCases(),
 		limitCases(),
+		accessCases(),
 	)
 }

@@ -5,7 +5,9 @@
 // V1–V11, D1, T1, Z1–Z50 without the host-level Z8, the §11.9 extras as X*)
 // plus the kit's fixes of the reference (FIX*: revocation, exactly-once CLI
 // login, impersonation fence, null → 422, race-free registration, token
-// claims, forged tokens, hostile input).
+// claims, forged tokens, hostile input; FIXA*: impersonation tokens that
+// keep the account's credentials and end with their admin's token version,
+// hostile User-Agents, bounded JSON, lookalike addresses).
 //
 // It talks HTTP only. Every case creates its own users with unique addresses
 // (conf-<random>-<name>@example.com) and deletes them when it ends, so it can
