@@ -9,6 +9,18 @@ import (
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
+// updates returns a step that applies each update to the admin in turn, as
+// a superuser would.
+func updates(upds ...core.UserUpdate) func(e *env, admin core.User, _ string) {
+	return func(e *env, admin core.User, _ string) {
+		for _, upd := range upds {
+			var err error
+			admin, err = e.svc.UpdateUser(e.ctx, admin, upd, core.RequestMeta{})
+			require.NoError(e.t, err)
+		}
+	}
+}
+
 // TestImpersonationTokenEndsWithAdminVersion: an impersonation token dies
 // for good when its admin changes password, has it reset, logs out
 // everywhere, is deactivated (and reactivated), demoted (and promoted
@@ -30,28 +42,15 @@ func TestImpersonationTokenEndsWithAdminVersion(t *testing.T) {
 		{"logout everywhere", func(e *env, admin core.User, _ string) {
 			require.NoError(e.t, e.svc.LogoutEverywhere(e.ctx, admin))
 		}, false},
-		{"deactivated and reactivated", func(e *env, admin core.User, _ string) {
-			a, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsActive: ptr(false)}, core.RequestMeta{})
-			require.NoError(e.t, err)
-			_, err = e.svc.UpdateUser(e.ctx, a, core.UserUpdate{IsActive: ptr(true)}, core.RequestMeta{})
-			require.NoError(e.t, err)
-		}, false},
-		{"demoted and promoted again", func(e *env, admin core.User, _ string) {
-			a, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsSuperuser: ptr(false)}, core.RequestMeta{})
-			require.NoError(e.t, err)
-			_, err = e.svc.UpdateUser(e.ctx, a, core.UserUpdate{IsSuperuser: ptr(true)}, core.RequestMeta{})
-			require.NoError(e.t, err)
-		}, false},
+		{"deactivated and reactivated", updates(core.UserUpdate{IsActive: ptr(false)}, core.UserUpdate{IsActive: ptr(true)}), false},
+		{"demoted and promoted again", updates(core.UserUpdate{IsSuperuser: ptr(false)}, core.UserUpdate{IsSuperuser: ptr(true)}), false},
 		{"deleted", func(e *env, admin core.User, _ string) {
 			require.NoError(e.t, e.svc.DeleteUser(e.ctx, admin, core.RequestMeta{}))
 		}, false},
 		{"logout of the admin's own token", func(e *env, _ core.User, adminTok string) {
 			require.NoError(e.t, e.svc.Logout(e.ctx, e.principal(adminTok), core.RequestMeta{}))
 		}, true},
-		{"the admin's flags rewritten unchanged", func(e *env, admin core.User, _ string) {
-			_, err := e.svc.UpdateUser(e.ctx, admin, core.UserUpdate{IsSuperuser: ptr(true), IsActive: ptr(true)}, core.RequestMeta{})
-			require.NoError(e.t, err)
-		}, true},
+		{"the admin's flags rewritten unchanged", updates(core.UserUpdate{IsSuperuser: ptr(true), IsActive: ptr(true)}), true},
 	} {
 		for _, ttl := range []bool{false, true} {
 			name := tc.name

@@ -1,6 +1,7 @@
 package hardening_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -161,4 +162,141 @@ func TestImpersonationAudit(t *testing.T) {
 		t.Fatal("a password appears in the logs")
 	}
 	t.Logf("%d mintings → %d audit lines with admin_id and user_id; %d tokens and the password absent from %d bytes of logs", len(targets), len(minted), len(tokens), len(logs))
+}
+
+// TestImpersonationCannotTakeOverTheAccount: an impersonation token, even
+// of a superuser, cannot change the password or the email of the account
+// it stands for (403 Forbidden, nothing written), so it never turns into
+// an ordinary session; /users/me {} and a flag-only body still answer 200.
+func TestImpersonationCannotTakeOverTheAccount(t *testing.T) {
+	s := newServer(t, memstore.New())
+	admin := s.user("admin@example.com", true)
+	target := s.user("super-target@example.com", true)
+	imp := s.mint(s.token(admin.Email, userPassword), target)
+
+	for _, body := range []map[string]any{
+		{"password": "taken-over-password"},
+		{"email": "attacker@example.com"},
+		{"password": "taken-over-password", "email": "attacker@example.com"},
+		{"email": target.Email, "is_superuser": true},
+	} {
+		r := s.do(request{method: "PATCH", path: "/users/me", token: imp, json: body})
+		if r.status != http.StatusForbidden || string(r.body) != `{"detail":"Forbidden"}` {
+			t.Errorf("PATCH /users/me %v with an impersonation token: %s, want 403 {\"detail\":\"Forbidden\"}", body, r)
+		}
+	}
+	requireStatus(t, s.login(target.Email, "taken-over-password", nil), http.StatusBadRequest, core.CodeLoginBadCredentials)
+	requireStatus(t, s.login("attacker@example.com", "taken-over-password", nil), http.StatusBadRequest, core.CodeLoginBadCredentials)
+	requireStatus(t, s.me(s.token(target.Email, userPassword)), http.StatusOK, "")
+	// What changes no credential still works.
+	requireStatus(t, s.do(request{method: "PATCH", path: "/users/me", token: imp, json: map[string]any{}}), http.StatusOK, "")
+	requireStatus(t, s.do(request{method: "PATCH", path: "/users/me", token: imp, json: map[string]any{"is_active": false}}), http.StatusOK, "")
+	requireStatus(t, s.me(imp), http.StatusOK, "")
+	// An impersonation token of a superuser deletes nobody, itself included.
+	for _, id := range []string{target.ID.String(), admin.ID.String(), "me"} {
+		requireStatus(t, s.do(request{method: "DELETE", path: "/users/" + id, token: imp}), http.StatusForbidden, "Forbidden")
+	}
+	if _, err := s.svc.GetUser(context.Background(), target.ID); err != nil {
+		t.Fatalf("the target is gone: %v", err)
+	}
+	t.Log("impersonation token of a superuser: PATCH /users/me password/email → 403, nothing written; {} → 200; DELETE → 403")
+}
+
+// TestImpersonationWritesNameTheAdmin: the security event of every write
+// made with an impersonation token names the admin behind it
+// (impersonated_by), and the event of an admin's write on /users/{id}
+// names the admin as the actor (actor_id).
+func TestImpersonationWritesNameTheAdmin(t *testing.T) {
+	s := newServer(t, memstore.New())
+	logs := s.logs
+	admin := s.user("admin@example.com", true)
+	target := s.user("target@example.com", false)
+	adminTok := s.token(admin.Email, userPassword)
+	imp := s.mint(adminTok, target)
+
+	requireStatus(t, s.do(request{method: "PATCH", path: "/users/me", token: imp, json: map[string]any{}}), http.StatusOK, "")
+	requireStatus(t, s.do(request{method: "POST", path: "/auth/jwt/logout", token: imp}), http.StatusNoContent, "")
+	requireStatus(t, s.do(request{method: "PATCH", path: "/users/" + target.ID.String(), token: adminTok, json: map[string]any{"is_verified": true}}), http.StatusOK, "")
+	victim := s.user("victim@example.com", false)
+	requireStatus(t, s.do(request{method: "DELETE", path: "/users/" + victim.ID.String(), token: adminTok}), http.StatusNoContent, "")
+
+	want := []struct {
+		event, user, actor, impersonatedBy string
+	}{
+		{"update", target.ID.String(), target.ID.String(), admin.ID.String()},
+		{"logout", target.ID.String(), target.ID.String(), admin.ID.String()},
+		{"update", target.ID.String(), admin.ID.String(), ""},
+		{"delete", victim.ID.String(), admin.ID.String(), ""},
+	}
+	var got []map[string]any
+	for _, rec := range logs.records(t) {
+		if ev := rec["event"]; rec["msg"] == core.SecurityEventMessage && (ev == "update" || ev == "logout" || ev == "delete") {
+			got = append(got, rec)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d audit lines, want %d:\n%s", len(got), len(want), logs.String())
+	}
+	for i, w := range want {
+		rec := got[i]
+		imp, _ := rec["impersonated_by"].(string)
+		if rec["event"] != w.event || rec["user_id"] != w.user || rec["actor_id"] != w.actor || imp != w.impersonatedBy {
+			t.Errorf("audit line %d: event=%v user_id=%v actor_id=%v impersonated_by=%v, want %s %s %s %q",
+				i, rec["event"], rec["user_id"], rec["actor_id"], rec["impersonated_by"], w.event, w.user, w.actor, w.impersonatedBy)
+		}
+	}
+	if strings.Contains(logs.String(), imp) || strings.Contains(logs.String(), adminTok) {
+		t.Fatal("a token appears in the audit log")
+	}
+	t.Logf("%d audit lines, each naming its actor; the impersonated ones name the admin", len(got))
+}
+
+// TestImpersonationDiesWithAdminVersion: an impersonation token dies for
+// good when its admin changes password, logs out everywhere, is
+// deactivated or demoted, also after the admin is reactivated or promoted
+// again; on every store.
+func TestImpersonationDiesWithAdminVersion(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			store, _ := be.open(t)
+			s := newServer(t, store)
+			boss := s.user("boss@example.com", true)
+			bossTok := s.token(boss.Email, userPassword)
+			target := s.user("target@example.com", false)
+			patch := func(id string, body map[string]any) {
+				requireStatus(t, s.do(request{method: "PATCH", path: "/users/" + id, token: bossTok, json: body}), http.StatusOK, "")
+			}
+			for i, tc := range []struct {
+				name string
+				kill func(admin core.User, adminTok string)
+			}{
+				{"password change", func(_ core.User, adminTok string) {
+					requireStatus(t, s.do(request{method: "PATCH", path: "/users/me", token: adminTok, json: map[string]any{"password": userPassword + "!"}}), http.StatusOK, "")
+				}},
+				{"logout everywhere", func(admin core.User, _ string) {
+					if err := s.svc.LogoutEverywhere(context.Background(), admin); err != nil {
+						t.Fatal(err)
+					}
+				}},
+				{"deactivated, then reactivated", func(admin core.User, _ string) {
+					patch(admin.ID.String(), map[string]any{"is_active": false})
+					patch(admin.ID.String(), map[string]any{"is_active": true})
+				}},
+				{"demoted, then promoted again", func(admin core.User, _ string) {
+					patch(admin.ID.String(), map[string]any{"is_superuser": false})
+					patch(admin.ID.String(), map[string]any{"is_superuser": true})
+				}},
+			} {
+				admin := s.user(fmt.Sprintf("admin%d@example.com", i), true)
+				adminTok := s.token(admin.Email, userPassword)
+				imp := s.mint(adminTok, target)
+				requireStatus(t, s.me(imp), http.StatusOK, "")
+				tc.kill(admin, adminTok)
+				requireStatus(t, s.me(imp), http.StatusUnauthorized, "Unauthorized")
+				requireStatus(t, s.do(request{method: "GET", path: "/protected", token: imp}), http.StatusUnauthorized, "Unauthorized")
+				t.Logf("admin %s → the impersonation token gets 401, and stays dead", tc.name)
+			}
+			requireStatus(t, s.me(s.token(target.Email, userPassword)), http.StatusOK, "")
+		})
+	}
 }

@@ -247,24 +247,31 @@ func checkChallenge(t *testing.T, st *bunstore.Store, want core.Challenge) {
 func TestAdoptCaseVariantEmails(t *testing.T) {
 	for _, ref := range referenceDBs {
 		t.Run(ref.name, func(t *testing.T) {
-			db := openDB(t, ref.url(t, ref.caseVariants...))
-			schemaBefore, rowsBefore := schemaOf(t, db), userRows(t, db)
-			err := bunstore.Migrate(t.Context(), db)
-			if !errors.Is(err, bunstore.ErrCaseVariantEmails) {
-				t.Fatalf("Migrate = %v, want ErrCaseVariantEmails", err)
-			}
-			for _, want := range []string{"admin@example.com", "bob@example.com", "2 address"} {
-				if !strings.Contains(err.Error(), want) {
-					t.Errorf("Migrate error %q does not mention %q", err, want)
-				}
-			}
-			t.Logf("Migrate: %v", err)
-			if d := diffLines(schemaOf(t, db), schemaBefore); d != "" {
-				t.Errorf("failed Migrate changed the schema:\n%s", d)
-			}
-			if after := userRows(t, db); !slices.Equal(after, rowsBefore) {
-				t.Errorf("failed Migrate changed user rows:\n%s", diffLines(after, rowsBefore))
-			}
+			requireRefusedMigrate(t, openDB(t, ref.url(t, ref.caseVariants...)), "admin@example.com", "bob@example.com", "2 address")
 		})
+	}
+}
+
+// requireRefusedMigrate runs Migrate on db, which must fail with
+// ErrCaseVariantEmails mentioning every want, and leave the schema and the
+// user rows exactly as they were.
+func requireRefusedMigrate(t *testing.T, db *bun.DB, want ...string) {
+	t.Helper()
+	schemaBefore, rowsBefore := schemaOf(t, db), userRows(t, db)
+	err := bunstore.Migrate(t.Context(), db)
+	if !errors.Is(err, bunstore.ErrCaseVariantEmails) {
+		t.Fatalf("Migrate = %v, want ErrCaseVariantEmails", err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("Migrate error %q does not mention %q", err, w)
+		}
+	}
+	t.Logf("Migrate: %v", err)
+	if d := diffLines(schemaOf(t, db), schemaBefore); d != "" {
+		t.Errorf("failed Migrate changed the schema:\n%s", d)
+	}
+	if after := userRows(t, db); !slices.Equal(after, rowsBefore) {
+		t.Errorf("failed Migrate changed user rows:\n%s", diffLines(after, rowsBefore))
 	}
 }
