@@ -8,7 +8,7 @@ import (
 )
 
 // Error is an error answer of the server: its HTTP status and the detail of
-// the contract's {"detail": ...} envelope. Compare it with errors.Is against
+// zndraw-auth's {"detail": ...} envelope. Compare it with errors.Is against
 // the Err* values, or read it with errors.As.
 type Error struct {
 	// Status is the HTTP status code.

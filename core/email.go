@@ -7,7 +7,7 @@ import (
 )
 
 // InvalidEmailError reports an address that is not a valid email address
-// (CONTRACT §3.1). The HTTP layer reports it as a 422 whose message is
+// (pydantic's EmailStr rules). The HTTP layer reports it as a 422 whose message is
 // "value is not a valid email address: " + Reason.
 type InvalidEmailError struct{ Reason string }
 

@@ -25,7 +25,8 @@ var (
 )
 
 // Error is an error the Service reports to its caller with a contract error
-// code (CONTRACT §4). The HTTP layer maps Code to a status and detail, so it
+// code of zndraw-auth (the detail of its error answers, e.g.
+// LOGIN_BAD_CREDENTIALS). The HTTP layer maps Code to a status and detail, so it
 // never inspects messages. Compare with errors.Is against the Err* values
 // below (two *Error are equal when their codes are), or use errors.As to read
 // Reason and RetryAfter.

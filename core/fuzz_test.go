@@ -83,7 +83,7 @@ func fuzzCandidate(valid, s string, pos uint16, xor byte, mode uint8) string {
 }
 
 // FuzzCurrentUser feeds arbitrary strings and mutations of a valid token to
-// Service.CurrentUser (SECURITY §2, REL-11): it never panics, a token is
+// Service.CurrentUser: it never panics, a token is
 // accepted only if its bytes equal the issued token's (a tampered token
 // never verifies, and strict base64url decoding leaves no second encoding
 // of the same token), and every rejection is ErrUnauthorized, never an

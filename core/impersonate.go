@@ -9,7 +9,7 @@ import (
 )
 
 // MintImpersonationToken mints an access token for target on behalf of the
-// admin principal (CONTRACT §4.12): a missing or inactive target is
+// admin principal (POST /admin/users/{user_id}/token): a missing or inactive target is
 // ErrUserNotFound. The token carries impersonated_by (the admin's id) and
 // impersonated_by_tv (the admin's token version); it cannot reach superuser
 // routes, cannot change the account's credentials, and stops working for

@@ -138,7 +138,7 @@ func TestLoginRehashesLegacyHashes(t *testing.T) {
 			_, err = e.svc.Login(e.ctx, "legacy@example.com", testPassword, core.RequestMeta{})
 			require.NoError(t, err)
 			assert.Equal(t, stored.HashedPassword, e.get(u.ID).HashedPassword, "no second rehash")
-			// A rehash kills outstanding reset tokens (CONTRACT §5.4).
+			// A rehash kills outstanding reset tokens: they are bound to the stored hash.
 			err = e.svc.ResetPassword(e.ctx, resetToken, "a new passphrase", core.RequestMeta{})
 			require.ErrorIs(t, err, core.ErrResetBadToken)
 		})

@@ -220,7 +220,7 @@ func (s *Service) RequestVerify(ctx context.Context, email string, meta RequestM
 	return nil
 }
 
-// Verify marks the user of a verification token verified (CONTRACT §4.7).
+// Verify marks the user of a verification token verified (POST /auth/verify).
 // The token is bound to the address it was sent to: a bad or expired token,
 // missing claims, an address no longer in use, or an id that does not match
 // the address's user is ErrVerifyBadToken; an already verified user is

@@ -11,7 +11,7 @@ import (
 
 // Register creates a user from the public registration route (fastapi-users'
 // create with safe=True): the flags in in are ignored, so the user is active,
-// unverified, and a superuser only in dev mode (CONTRACT §4.4, §9.2). Order:
+// unverified, and a superuser only in dev mode (see Settings.IsDevMode). Order:
 // email validation, password policy (REGISTER_INVALID_PASSWORD), duplicate
 // check (REGISTER_USER_ALREADY_EXISTS, case-insensitive and race-free),
 // hashing, insert, then OnAfterRegister.
@@ -80,7 +80,7 @@ func deref(p *bool, def bool) bool {
 }
 
 // EnsureDefaultAdmin creates or promotes the configured default admin
-// (CONTRACT §9.2); it is idempotent and meant to run at startup. In dev mode
+// (production mode, see Settings.IsDevMode); it is idempotent and meant to run at startup. In dev mode
 // it does nothing; with an email but no password it logs a warning and does
 // nothing. Unlike the reference it looks the admin up case-insensitively, so
 // it never creates a case-variant duplicate of a registered user. An existing

@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// The reference's public default secrets (CONTRACT §9.1). They are refused in
+// The reference's public default secrets (zndraw-auth's AuthSettings
+// defaults). They are refused in
 // production mode.
 const (
 	DefaultSecretKey                = "CHANGE-ME-IN-PRODUCTION-SECRET!"
@@ -224,7 +225,8 @@ func DefaultSettings() Settings {
 	}
 }
 
-// IsDevMode reports whether no default admin is configured (CONTRACT §9.2).
+// IsDevMode reports whether no default admin is configured: then every user
+// who registers becomes a superuser, as in zndraw-auth.
 func (s Settings) IsDevMode() bool { return s.DefaultAdminEmail == "" }
 
 // EnvPrefix prefixes every environment variable the kit reads.

@@ -40,7 +40,7 @@ import (
 // read that began before the write from putting its older answer back
 // afterwards. Changes made by another instance, or by host code directly in
 // the store, are seen within UserCacheTTL: that is the documented, bounded
-// staleness across instances (SECURITY decision 5). Superuser checks always
+// staleness across instances (see Settings.UserCacheTTL). Superuser checks always
 // read the store. UserCacheTTL = 0 turns the user and revocation caches off;
 // the verified-token cache has no staleness and is always on.
 

@@ -13,7 +13,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// Audiences of the token kinds (CONTRACT §5.2). Each kind is signed with its
+// Audiences of the token kinds, fastapi-users' values. Each kind is signed with its
 // own secret and validated against its own audience, so a reset or verify
 // token is never an access token.
 const (

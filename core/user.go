@@ -3,7 +3,7 @@ package core
 import "github.com/google/uuid"
 
 // User is an account as stored in the `user` table of zndraw-auth
-// (CONTRACT §8.2). HashedPassword is a PHC string (argon2id, argon2i or
+// (fastapi-users' SQLAlchemy user model). HashedPassword is a PHC string (argon2id, argon2i or
 // bcrypt) and never leaves the kit in a response.
 type User struct {
 	ID             uuid.UUID

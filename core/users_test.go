@@ -77,7 +77,7 @@ func TestUpdateUser(t *testing.T) {
 		},
 		{
 			// Documented difference: the reference answers
-			// UPDATE_USER_EMAIL_ALREADY_EXISTS here (CONTRACT §10.3 #17).
+			// UPDATE_USER_EMAIL_ALREADY_EXISTS here.
 			name: "own email in another case is allowed", safe: true,
 			upd:  core.UserUpdate{Email: ptr("Alice@example.com")},
 			want: state{true, false, false}, email: "Alice@example.com",

@@ -18,7 +18,7 @@ import (
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
-// The CLI approval page (SECURITY DC-11, §1.3 item 11): where a user signs
+// The CLI approval page: where a user signs
 // in and approves or denies a CLI login in the browser. It is server-rendered
 // HTML without JavaScript and served through the shared route table, so
 // every adapter mounts it.

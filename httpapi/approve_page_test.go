@@ -178,7 +178,7 @@ func TestApprovalPageDeny(t *testing.T) {
 }
 
 // TestApprovalPageGETNeverApproves: no GET, whatever its query, changes a
-// challenge (SECURITY DC-11, §1.3 item 11).
+// challenge.
 func TestApprovalPageGETNeverApproves(t *testing.T) {
 	k := pageKit(t)
 	cli := k.client()

@@ -248,8 +248,7 @@ func (w *fuzzWorld) authHeader(kind uint8, s string) (auth, cookie string) {
 
 // FuzzRouteTable sends arbitrary requests to every endpoint of the route
 // table: any method, content type, body, Authorization header, path
-// parameter and query. The API never panics and never answers 5xx
-// (REL-11, OPS-3).
+// parameter and query. The API never panics and never answers 5xx.
 //
 //	go test -run '^$' -fuzz '^FuzzRouteTable$' -fuzztime 10s ./httpapi
 func FuzzRouteTable(f *testing.F) {
@@ -309,7 +308,7 @@ func FuzzLoginForm(f *testing.F) {
 // FuzzJSONBody posts arbitrary JSON bodies to every JSON endpoint, as an
 // anonymous client, the user and the admin: never a 5xx, 422 in FastAPI's
 // shape, and the admin is never demoted or deactivated by the user's own
-// PATCH /users/me (mass assignment, ADM-3).
+// PATCH /users/me (mass assignment).
 //
 //	go test -run '^$' -fuzz '^FuzzJSONBody$' -fuzztime 10s ./httpapi
 func FuzzJSONBody(f *testing.F) {

@@ -11,7 +11,7 @@ import (
 )
 
 // Headers every JSON response carries. Cache-Control: no-store keeps tokens
-// and personal data out of caches (SECURITY OPS-4).
+// and personal data out of shared and browser caches.
 var (
 	hdrJSON    = Header{"Content-Type", "application/json"}
 	hdrNoStore = Header{"Cache-Control", "no-store"}

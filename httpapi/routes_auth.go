@@ -98,7 +98,7 @@ func (a *API) logout(r *Request) *Response {
 	return noContent()
 }
 
-// register is POST /auth/register (CONTRACT §4.4).
+// register is POST /auth/register.
 func (a *API) register(r *Request) *Response {
 	b, resp := readBody(r)
 	if resp != nil {

@@ -214,7 +214,7 @@ func (h *Hasher) verifyBcrypt(ctx context.Context, password, hash string) (bool,
 		return false, "", err
 	}
 	if len(password) > bcryptMaxPassword {
-		return false, "", nil // PW-4: bcrypt would ignore the excess bytes
+		return false, "", nil // bcrypt would ignore the excess bytes: never a silent truncation
 	}
 	if err := h.acquire(ctx); err != nil {
 		return false, "", err
@@ -231,8 +231,8 @@ func (h *Hasher) verifyBcrypt(ctx context.Context, password, hash string) (bool,
 // DummyVerify spends what Verify spends on a hash with h's current Params
 // and returns nothing of it: one argon2id derivation through the same
 // semaphore, and a constant-time comparison. A login for an unknown email
-// calls it so that the answer takes as long as for a wrong password (PW-5;
-// the reference hashes the password for the same purpose). Its only error is
+// calls it so that the answer takes as long as for a wrong password (the
+// reference hashes the password for the same purpose). Its only error is
 // ctx's, when ctx ends while it waits for a slot.
 func (h *Hasher) DummyVerify(ctx context.Context, password string) error {
 	if err := h.acquire(ctx); err != nil {

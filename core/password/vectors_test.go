@@ -99,7 +99,7 @@ func TestForeignVectors(t *testing.T) {
 }
 
 // TestBcryptLongPasswords: bcrypt reads only 72 bytes, so a longer password
-// would match a hash of its first 72 bytes. Verify refuses it (PW-4).
+// would match a hash of its first 72 bytes. Verify refuses it.
 func TestBcryptLongPasswords(t *testing.T) {
 	var v72 vector
 	for _, v := range loadVectors(t) {

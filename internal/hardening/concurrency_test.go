@@ -22,7 +22,7 @@ const racers = 64
 // registrations of one address in different letter cases, on the memory
 // store, a SQLite file and PostgreSQL: exactly one wins each race, the
 // others get the documented answer, none gets a 5xx, and the store shows
-// one effect (REL-1, REL-2, SECURITY §0.3, §0.4).
+// one effect.
 func TestConcurrentOneTimeSecrets(t *testing.T) {
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {

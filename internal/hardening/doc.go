@@ -19,8 +19,8 @@
 // store whose methods can be switched to fail with core.ErrUnavailable, and
 // tcpproxy_test.go a loopback TCP proxy that can cut a database connection.
 //
-// The requirement IDs in the test comments (REL-n, JWT-n, IMP-n, ...) are
-// those of the project's SECURITY.md. Run them with
+// What they establish is summed up, with the test of each claim, in
+// docs/security.md. Run them with
 //
 //	go test -race ./internal/hardening/...
 //

@@ -99,14 +99,14 @@ func outageLimits(r *core.RateLimitSettings) {
 // cacheTTLs are the two cache modes the outage tests run in: no cache, and
 // the default UserCacheTTL (whose staleness bound the test lets pass after
 // the store goes down: within it a token check may answer from what it read
-// before the outage, which is the documented staleness, SECURITY decision 5).
+// before the outage, which is the documented staleness of Settings.UserCacheTTL).
 var cacheTTLs = []time.Duration{0, core.DefaultSettings().UserCacheTTL}
 
 // TestFailClosedEveryRoute: with every store call failing with
 // core.ErrUnavailable (and the cache's staleness bound passed), every route
 // answers 503 SERVICE_UNAVAILABLE; when the store comes back the service
 // works again without a restart, and nothing the outage interrupted was
-// consumed (REL-4, SECURITY §0.9).
+// consumed.
 func TestFailClosedEveryRoute(t *testing.T) {
 	for _, limited := range []bool{false, true} {
 		for _, ttl := range cacheTTLs {

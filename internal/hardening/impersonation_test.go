@@ -24,8 +24,7 @@ func (s *server) mint(adminTok string, target core.User) string {
 // TestImpersonationFence: a token minted by an admin for a user works as
 // that user on /users/me and the user routes, but gets 403 on every admin
 // and superuser route, also when the target is a superuser; it cannot
-// approve CLI logins; its logout revokes only itself (IMP-2, IMP-3, IMP-4,
-// CONTRACT rule 4).
+// approve CLI logins; its logout revokes only itself.
 func TestImpersonationFence(t *testing.T) {
 	s := newServer(t, memstore.New())
 	admin := s.user("admin@example.com", true)
@@ -89,7 +88,7 @@ func TestImpersonationFence(t *testing.T) {
 
 // TestImpersonationDiesWithAdminPowers: an impersonation token stops
 // working (401) as soon as the admin who minted it is demoted, deactivated
-// or deleted (IMP-4, CONTRACT rule 4).
+// or deleted.
 func TestImpersonationDiesWithAdminPowers(t *testing.T) {
 	s := newServer(t, memstore.New())
 	boss := s.user("boss@example.com", true)
@@ -126,7 +125,7 @@ func TestImpersonationDiesWithAdminPowers(t *testing.T) {
 
 // TestImpersonationAudit: every minting is one audit log line with the
 // admin's and the target's ids, and no log line contains a token or a
-// password (IMP-5, OPS-2, ASVS 16.2.5).
+// password (ASVS 16.2.5).
 func TestImpersonationAudit(t *testing.T) {
 	s := newServer(t, memstore.New())
 	admin := s.user("admin@example.com", true)

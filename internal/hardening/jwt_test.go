@@ -58,8 +58,8 @@ func signWith(t *testing.T, method jwt.SigningMethod, key any, header, claims ma
 }
 
 // TestJWTHardening presents forged, tampered and misused tokens to
-// GET /users/me: each must get 401 {"detail":"Unauthorized"} (SECURITY §2
-// JWT tests, JWT-1..JWT-10, TOK-9, SES-1, SES-2). The accepted cases pin
+// GET /users/me: each must get 401 {"detail":"Unauthorized"} (the JWT
+// attacks of RFC 8725, token types, revocation). The accepted cases pin
 // the boundaries: a token forged correctly with the real secret (so the
 // rejections are about the one thing each case changes) and the 30 s
 // leeway on exp, iat and nbf.
@@ -245,7 +245,7 @@ func TestJWTHardening(t *testing.T) {
 // TestJWTOversizedHeaderRejectedByServer: behind a server with a header
 // limit (the example servers use 64 KiB), a 100 KB Authorization header is
 // refused with 431 before it reaches the kit, fast, never a 5xx or a dropped
-// connection (CONTRACT rule 4).
+// connection.
 func TestJWTOversizedHeaderRejectedByServer(t *testing.T) {
 	s := newServer(t, memstore.New(), withMaxHeaderBytes(64<<10))
 	start := time.Now()
@@ -265,7 +265,7 @@ func TestJWTOversizedHeaderRejectedByServer(t *testing.T) {
 // a token with a line break inserted verifies as the original; for a token
 // without jti (one minted by the reference, which the kit must accept) the
 // revocation key is derived from the signature *string*, so the altered
-// token escapes a logout (JWT-6, SES-1). Net/http cannot carry CR/LF in a
+// token escapes a logout. Net/http cannot carry CR/LF in a
 // header, but host code that passes tokens from elsewhere (a Socket.IO auth
 // payload, a cookie it decodes) calls Service.CurrentUser directly.
 func TestJWTRevokedTokenWithLineBreak(t *testing.T) {

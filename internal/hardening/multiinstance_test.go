@@ -18,8 +18,7 @@ import (
 // deactivation at once without a cache (UserCacheTTL 0) and within the
 // documented staleness bound UserCacheTTL with one (the test advances the
 // shared clock by exactly that bound); superuser demotion at once in both
-// modes, as superuser checks always read the store (REL-3, ADM-1, SECURITY
-// §0.2 and decision 5). PostgreSQL with ZNDRAW_AUTH_TEST_POSTGRES_DSN, else
+// modes, as superuser checks always read the store. PostgreSQL with ZNDRAW_AUTH_TEST_POSTGRES_DSN, else
 // one SQLite file.
 func TestTwoInstancesShareRevocation(t *testing.T) {
 	for _, ttl := range cacheTTLs {
@@ -78,7 +77,7 @@ func TestTwoInstancesShareRevocation(t *testing.T) {
 }
 
 // TestConcurrentMigrate: two instances migrating one fresh database at the
-// same moment both succeed, and both serve afterwards (REL-10). SQLite file
+// same moment both succeed, and both serve afterwards. SQLite file
 // always, PostgreSQL (fresh schema) with ZNDRAW_AUTH_TEST_POSTGRES_DSN.
 func TestConcurrentMigrate(t *testing.T) {
 	for _, tc := range []struct {

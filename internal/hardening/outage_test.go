@@ -13,7 +13,7 @@ import (
 
 // TestPostgresOutageMidLoad cuts the TCP connection between the store and a
 // real PostgreSQL while four clients hammer GET /users/me (valid token) and
-// POST /auth/jwt/login (valid credentials), then restores it (REL-4). Every
+// POST /auth/jwt/login (valid credentials), then restores it. Every
 // request carried valid credentials, so any 400, 401 or 5xx other than 503
 // is a wrong answer. The service runs on the wall clock with the default
 // UserCacheTTL: a token check may answer from what it read up to that long

@@ -15,7 +15,7 @@ import (
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
 
-// tooManyBody is the exact body of a limited request (CONTRACT rule 4).
+// tooManyBody is the exact body of a limited request.
 const tooManyBody = `{"detail":"TOO_MANY_REQUESTS"}`
 
 // requireLimited asserts a 429 with the contract body and an integer
@@ -44,7 +44,7 @@ func requireStatus(t *testing.T, r reply, status int, wantDetail string) {
 
 // TestRateLimitLoginPerIP: the per-IP login limit answers 429 with
 // Retry-After, blocks even correct credentials from that IP, and ends with
-// its window (AUTH-6, CONTRACT rule 4).
+// its window.
 func TestRateLimitLoginPerIP(t *testing.T) {
 	const limit = 3
 	s := newServer(t, memstore.New(), withLimits(func(r *core.RateLimitSettings) { r.LoginPerIPPerMinute = limit }))
@@ -94,7 +94,7 @@ func TestRateLimitLoginPerAccount(t *testing.T) {
 }
 
 // TestRateLimitPerIPRoutes: registration, forgot-password, request-verify
-// and CLI challenge creation are limited per client IP (TOK-8, ASVS 2.4.1).
+// and CLI challenge creation are limited per client IP (ASVS 2.4.1).
 func TestRateLimitPerIPRoutes(t *testing.T) {
 	const limit = 2
 	cases := []struct {
@@ -133,7 +133,7 @@ func TestRateLimitPerIPRoutes(t *testing.T) {
 // TestRateLimitCLIPoll: polling one challenge faster than
 // CLILoginPollInterval (1 s) gets 429 with Retry-After; polling every second
 // never does; and under 64 concurrent polls of an approved challenge exactly
-// one gets the token (CONTRACT rule 4, DC-*).
+// one gets the token.
 func TestRateLimitCLIPoll(t *testing.T) {
 	s := newServer(t, memstore.New(), withLimits(func(*core.RateLimitSettings) {}))
 	u := s.user("cli@example.com", false)
@@ -227,7 +227,7 @@ func TestRateLimitDisabled(t *testing.T) {
 
 // TestRateLimitForwardedForUntrusted: X-Forwarded-For from a peer that is not
 // a trusted proxy is ignored, so a spoofed header cannot reset the per-IP
-// bucket (REL-6, ASVS 4.1.3).
+// bucket (ASVS 4.1.3).
 func TestRateLimitForwardedForUntrusted(t *testing.T) {
 	const limit = 3
 	s := newServer(t, memstore.New(), withLimits(func(r *core.RateLimitSettings) { r.LoginPerIPPerMinute = limit }))
@@ -260,7 +260,7 @@ func TestRateLimitForwardedForTrusted(t *testing.T) {
 
 // TestRateLimitSharedAcrossInstances: two instances on one database count
 // failed logins together, so alternating between them gains nothing
-// (REL-6, SECURITY §0.8).
+//.
 func TestRateLimitSharedAcrossInstances(t *testing.T) {
 	const limit = 4
 	sa, sb, kind := sharedStores(t)

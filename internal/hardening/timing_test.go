@@ -46,7 +46,7 @@ func timingParams() password.Params {
 
 // TestLoginTimingUnknownEmailEqualsWrongPassword: a login for an unknown
 // email verifies a password against a dummy hash, so it costs what a wrong
-// password costs (SECURITY §0.7, AUTH-2, ASVS 6.3.8). The two kinds are
+// password costs (ASVS 6.3.8). The two kinds are
 // measured in adjacent pairs, alternating which goes first (so drift and
 // load from other packages hit both alike), and the median of the pair
 // ratios must be within ±20%.
@@ -127,7 +127,7 @@ func median(d []time.Duration) time.Duration {
 // TestCLISecretComparedInConstantTime pins a code-review finding: the CLI
 // poll compares the SHA-256 digest of the presented secret with the stored
 // digest using crypto/subtle.ConstantTimeCompare (core/cli.go,
-// PollCLIChallenge; CONTRACT rule 4, ASVS 11.2.4). Timing a single
+// PollCLIChallenge; ASVS 11.2.4). Timing a single
 // comparison over HTTP is not measurable, so the test guards the source: it
 // fails if the comparison is replaced by == on the digests.
 func TestCLISecretComparedInConstantTime(t *testing.T) {

@@ -18,7 +18,7 @@
 //
 // # Schema
 //
-// The tables of zndraw-auth (CONTRACT §8.2, §8.3), with the same names,
+// The tables of zndraw-auth (user, cliloginchallenge), with the same names,
 // column names and types, plus additive changes:
 //
 //   - "user": id (CHAR(36) lowercase hyphenated text on SQLite, uuid on

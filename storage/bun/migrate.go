@@ -39,7 +39,7 @@ type migration struct {
 }
 
 // migrations is the ordered list of every schema change. Version 1 is the
-// schema zndraw-auth creates (CONTRACT §8.2, §8.3), written with IF NOT
+// schema zndraw-auth creates (the user and cliloginchallenge tables), written with IF NOT
 // EXISTS, so a fresh database and an adopted one take the same path; every
 // later version is additive.
 var migrations = []migration{

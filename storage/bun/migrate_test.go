@@ -19,7 +19,7 @@ func migrationCount(t *testing.T) int {
 
 // TestMigrateConcurrently starts two "instances" (separate pools) that
 // migrate the same database at once, empty and holding zndraw-auth data
-// (REL-10): both succeed, every migration is recorded once, data survives
+//: both succeed, every migration is recorded once, data survives
 // and both instances serve.
 func TestMigrateConcurrently(t *testing.T) {
 	want := migrationCount(t)

@@ -9,7 +9,7 @@ import (
 )
 
 // TestOpenSQLitePool checks the pool and per-connection settings Open
-// chooses for SQLite (REL-7).
+// chooses for SQLite.
 func TestOpenSQLitePool(t *testing.T) {
 	t.Run("Memory", func(t *testing.T) {
 		for _, u := range []string{"sqlite://", "sqlite://:memory:", "sqlite+aiosqlite:///:memory:"} {

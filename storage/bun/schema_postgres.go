@@ -7,7 +7,7 @@ import (
 )
 
 // The PostgreSQL migrations. Types follow what SQLAlchemy/SQLModel emit for
-// zndraw-auth (CONTRACT §8.2, §8.3): native uuid, TIMESTAMP WITHOUT TIME
+// zndraw-auth (SQLAlchemy's DDL): native uuid, TIMESTAMP WITHOUT TIME
 // ZONE holding UTC, SERIAL ids. DDL is transactional on PostgreSQL.
 
 // pgReferenceSchema creates zndraw-auth's tables and indexes if they do not

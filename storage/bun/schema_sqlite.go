@@ -7,7 +7,7 @@ import (
 )
 
 // The SQLite migrations. Types follow what SQLAlchemy/SQLModel emit for
-// zndraw-auth (CONTRACT §8.2, §8.3); timestamps are DATETIME text
+// zndraw-auth (SQLAlchemy's DDL); timestamps are DATETIME text
 // "YYYY-MM-DD HH:MM:SS.ffffff" in UTC.
 
 // sqliteReferenceSchema creates zndraw-auth's tables and indexes if they do

@@ -115,7 +115,7 @@ func TestSQLiteBusyIsUnavailable(t *testing.T) {
 }
 
 // TestSQLiteStorageFormat checks the bytes the store writes on SQLite: the
-// forms zndraw-auth reads (CONTRACT §8.2, §8.3).
+// forms zndraw-auth reads.
 func TestSQLiteStorageFormat(t *testing.T) {
 	db := migrated(t, sqliteFileURL(t))
 	st := bunstore.New(db)

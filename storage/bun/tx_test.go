@@ -87,7 +87,7 @@ func TestStoreInTransaction(t *testing.T) {
 
 // TestForeignKeyViolationIsNotAlreadyExists: a challenge naming an approver
 // that does not exist violates the foreign key; that is an internal error,
-// not ErrAlreadyExists (REL-8).
+// not ErrAlreadyExists.
 func TestForeignKeyViolationIsNotAlreadyExists(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {

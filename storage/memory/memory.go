@@ -10,8 +10,8 @@
 //
 // It is single-instance only: the data lives in one process and is lost when
 // the process ends, and two processes (or two Stores) share nothing, so
-// revocations, challenges and rate limits are not seen across instances
-// (SECURITY DC-15). Use storage/bun for anything that runs more than one
+// revocations, challenges and rate limits are not seen across instances.
+// Use storage/bun for anything that runs more than one
 // instance or must survive a restart.
 //
 // Within the process it gives the same semantics as the database stores:

@@ -72,7 +72,7 @@ type invalidCase struct {
 }
 
 var invalidCases = []invalidCase{
-	// CONTRACT §3.1 and the brief.
+	// email-validator's own messages for the commonest mistakes.
 	{"no at-sign", "king.arthur", "An email address must have an @-sign."},
 	{"localhost", "a@localhost", "The part after the @-sign is not valid. It should have a period."},
 	{"test TLD", "a@b.test", "The part after the @-sign is a special-use or reserved name that cannot be used with email."},

@@ -1,6 +1,6 @@
 // Package emailaddr validates and normalises email addresses the way the
 // reference server does: pydantic 2.12's EmailStr, which hands the value to
-// email-validator 2.3 with check_deliverability=False (CONTRACT §3.1).
+// email-validator 2.3 with check_deliverability=False.
 //
 // Normalize returns the address to store, or an *Error whose Reason is the
 // sentence email-validator (or pydantic) would have produced; the HTTP layer

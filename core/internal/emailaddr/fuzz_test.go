@@ -7,7 +7,7 @@ import (
 
 // FuzzNormalize checks that Normalize never panics, that every refusal is an
 // *Error with a reason, and that every accepted address satisfies the
-// invariants of checkAccepted (Kratos' FuzzIsEmailAddress, SECURITY.md §5.3),
+// invariants of checkAccepted (after Ory Kratos' FuzzIsEmailAddress),
 // including idempotence.
 func FuzzNormalize(f *testing.F) {
 	for _, c := range validCases {

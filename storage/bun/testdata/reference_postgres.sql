@@ -1,5 +1,5 @@
 -- A PostgreSQL schema laid out exactly as zndraw-auth 0.2.3 creates it
--- (SQLAlchemy/SQLModel DDL; CONTRACT §8.2, §8.3), with fixture rows as the
+-- (SQLAlchemy/SQLModel DDL), with fixture rows as the
 -- reference writes them: native uuid ids, TIMESTAMP WITHOUT TIME ZONE
 -- holding UTC, secrets and tokens in plaintext, and a foreign key from
 -- cliloginchallenge.user_id without ON DELETE. Hashes: argon2id and bcrypt

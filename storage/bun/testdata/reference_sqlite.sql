@@ -1,5 +1,5 @@
 -- A SQLite database laid out exactly as zndraw-auth 0.2.3 creates it
--- (SQLAlchemy/SQLModel DDL; CONTRACT §8.2, §8.3), with fixture rows as the
+-- (SQLAlchemy/SQLModel DDL), with fixture rows as the
 -- reference writes them: user.id as 36 lowercase hyphenated characters,
 -- cliloginchallenge.user_id as 32 hex digits, timestamps as
 -- "YYYY-MM-DD HH:MM:SS.ffffff" UTC text, secrets and tokens in plaintext.
