@@ -78,15 +78,37 @@ func TestEnsureDefaultAdminPromotes(t *testing.T) {
 	}
 }
 
+// TestEnsureDefaultAdminWithoutPassword: production mode without an admin
+// password cannot create the admin, and a production server where nobody
+// can ever be a superuser is refused at startup with a message that says
+// what to set. An admin that already exists needs no password (a second
+// instance, or a restart, need not repeat it), and an existing regular user
+// is promoted.
 func TestEnsureDefaultAdminWithoutPassword(t *testing.T) {
-	e := newEnv(t, withAdmin("admin@example.com", ""))
-	require.NoError(t, e.svc.EnsureDefaultAdmin(e.ctx))
-	_, err := e.mem.GetUserByEmail(e.ctx, "admin@example.com")
-	require.ErrorIs(t, err, core.ErrNotFound)
-	recs := e.logs.find(t, "no password")
-	require.Len(t, recs, 1)
-	assert.Equal(t, "WARN", recs[0]["level"])
-	assert.False(t, e.svc.IsDevMode(), "still production mode")
+	t.Run("no admin yet: refused", func(t *testing.T) {
+		e := newEnv(t, withAdmin("admin@example.com", ""))
+		err := e.svc.EnsureDefaultAdmin(e.ctx)
+		require.Error(t, err)
+		for _, want := range []string{"ZNDRAW_AUTH_DEFAULT_ADMIN_PASSWORD", "admin@example.com", "ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL"} {
+			assert.Contains(t, err.Error(), want)
+		}
+		assert.NotContains(t, err.Error(), "\n", "one line")
+		_, err = e.mem.GetUserByEmail(e.ctx, "admin@example.com")
+		require.ErrorIs(t, err, core.ErrNotFound)
+		assert.False(t, e.svc.IsDevMode(), "still production mode")
+	})
+	t.Run("the admin exists: fine", func(t *testing.T) {
+		e := newEnv(t, withAdmin("admin@example.com", ""))
+		admin := e.createUser("admin@example.com", true, true, true)
+		require.NoError(t, e.svc.EnsureDefaultAdmin(e.ctx))
+		assert.Equal(t, admin, e.get(admin.ID), "untouched")
+	})
+	t.Run("a regular user of that email: promoted", func(t *testing.T) {
+		e := newEnv(t, withAdmin("admin@example.com", ""))
+		u := e.createUser("admin@example.com", true, false, false)
+		require.NoError(t, e.svc.EnsureDefaultAdmin(e.ctx))
+		assert.True(t, e.get(u.ID).IsSuperuser)
+	})
 }
 
 func TestEnsureDefaultAdminStoreOutage(t *testing.T) {

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -80,18 +81,17 @@ func deref(p *bool, def bool) bool {
 }
 
 // EnsureDefaultAdmin creates or promotes the configured default admin
-// (production mode, see Settings.IsDevMode); it is idempotent and meant to run at startup. In dev mode
-// it does nothing; with an email but no password it logs a warning and does
-// nothing. Unlike the reference it looks the admin up case-insensitively, so
-// it never creates a case-variant duplicate of a registered user. An existing
-// admin's password is never changed.
+// (production mode, see Settings.IsDevMode); it is idempotent and meant to
+// run at startup. In dev mode it does nothing. Unlike the reference it
+// looks the admin up case-insensitively, so it never creates a case-variant
+// duplicate of a registered user. An existing admin's password is never
+// changed, so an instance started after the admin exists needs no
+// DefaultAdminPassword. Without one, when no account of that email exists,
+// it returns an error instead of running a production server where nobody
+// can ever be a superuser (the reference only logs a warning).
 func (s *Service) EnsureDefaultAdmin(ctx context.Context) error {
 	if s.IsDevMode() {
 		s.log.InfoContext(ctx, "zndraw-auth: dev mode, no default admin configured")
-		return nil
-	}
-	if s.settings.DefaultAdminPassword == "" {
-		s.log.WarnContext(ctx, "zndraw-auth: default admin email set but no password; no admin created")
 		return nil
 	}
 	email, err := normalizeEmail(s.settings.DefaultAdminEmail)
@@ -111,6 +111,10 @@ func (s *Service) EnsureDefaultAdmin(ctx context.Context) error {
 		return nil
 	case !errors.Is(err, ErrNotFound):
 		return s.storeErr("ensure default admin", err)
+	}
+	if s.settings.DefaultAdminPassword == "" {
+		return fmt.Errorf("zndraw-auth: ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL is %s (production mode) but no such account exists "+
+			"and ZNDRAW_AUTH_DEFAULT_ADMIN_PASSWORD is not set: set the password to create the admin, or unset the email for dev mode", email)
 	}
 	hash, err := s.hasher.Hash(ctx, s.settings.DefaultAdminPassword)
 	if err != nil {

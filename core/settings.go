@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,6 +102,11 @@ type Settings struct {
 	UserCacheTTL time.Duration
 	// RateLimit configures the brute-force and abuse limits.
 	RateLimit RateLimitSettings
+
+	// envWarnings are what LoadSettingsFromEnv noticed in the environment
+	// without refusing it (unknown ZNDRAW_AUTH_* variables); Validate
+	// returns them with its own warnings, so New logs them.
+	envWarnings []string
 }
 
 // RateLimitSettings are the abuse limits. Counters live in the Store, so
@@ -234,8 +240,10 @@ const EnvPrefix = "ZNDRAW_AUTH_"
 
 // LoadSettingsFromEnv returns DefaultSettings overridden by the ZNDRAW_AUTH_*
 // environment variables (names are matched case-insensitively, like
-// pydantic-settings). Unknown variables are ignored; a malformed value is an
-// error naming the variable. .env files and pyproject.toml are not read.
+// pydantic-settings). A malformed value is an error naming the variable. A
+// ZNDRAW_AUTH_* variable that is not a setting (a misspelling, say) is
+// ignored, and New logs a warning naming it and the closest known name.
+// .env files and pyproject.toml are not read.
 func LoadSettingsFromEnv() (Settings, error) {
 	return loadSettings(os.Environ())
 }
@@ -250,13 +258,19 @@ func loadSettings(environ []string) (Settings, error) {
 	}
 	s := DefaultSettings()
 	var errs []error
+	known := map[string]bool{}
+	lookup := func(name string) (string, bool) {
+		known[EnvPrefix+name] = true
+		v, ok := env[EnvPrefix+name]
+		return v, ok
+	}
 	str := func(name string, dst *string) {
-		if v, ok := env[EnvPrefix+name]; ok {
+		if v, ok := lookup(name); ok {
 			*dst = v
 		}
 	}
 	secs := func(name string, dst *time.Duration) {
-		if v, ok := env[EnvPrefix+name]; ok {
+		if v, ok := lookup(name); ok {
 			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s%s: %q is not a whole number of seconds", EnvPrefix, name, v))
@@ -266,7 +280,7 @@ func loadSettings(environ []string) (Settings, error) {
 		}
 	}
 	integer := func(name string, dst *int) {
-		if v, ok := env[EnvPrefix+name]; ok {
+		if v, ok := lookup(name); ok {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s%s: %q is not an integer", EnvPrefix, name, v))
@@ -276,7 +290,7 @@ func loadSettings(environ []string) (Settings, error) {
 		}
 	}
 	boolean := func(name string, dst *bool) {
-		if v, ok := env[EnvPrefix+name]; ok {
+		if v, ok := lookup(name); ok {
 			b, err := parseBool(v)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s%s: %w", EnvPrefix, name, err))
@@ -316,6 +330,7 @@ func loadSettings(environ []string) (Settings, error) {
 	integer("RATE_LIMIT_EMAIL_CHANGES_PER_IP_PER_HOUR", &s.RateLimit.EmailChangesPerIPPerHour)
 	integer("RATE_LIMIT_CLI_CODE_FAILURES_PER_USER_PER_HOUR", &s.RateLimit.CLICodeFailuresPerUserPerHour)
 	integer("RATE_LIMIT_CLI_CODE_FAILURES_PER_IP_PER_HOUR", &s.RateLimit.CLICodeFailuresPerIPPerHour)
+	s.envWarnings = unknownEnvWarnings(env, known)
 	return s, errors.Join(errs...)
 }
 
@@ -366,6 +381,7 @@ func (s Settings) Validate() (warnings []string, err error) {
 		{"ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_SECRET", s.ResetPasswordTokenSecret, DefaultResetPasswordTokenSecret},
 		{"ZNDRAW_AUTH_VERIFICATION_TOKEN_SECRET", s.VerificationTokenSecret, DefaultVerificationTokenSecret},
 	}
+	var weak []string
 	for _, sec := range secrets {
 		var problem string
 		switch {
@@ -380,17 +396,57 @@ func (s Settings) Validate() (warnings []string, err error) {
 			continue
 		}
 		if s.IsDevMode() {
-			warnings = append(warnings, problem+": acceptable in dev mode only")
+			weak = append(weak, problem)
 		} else {
 			errs = append(errs, errors.New(problem+": refused in production mode (set a random secret of at least 32 bytes)"))
 		}
 	}
+	if len(weak) > 0 {
+		warnings = append(warnings, strings.Join(weak, "; ")+
+			": anyone who knows a secret can mint tokens for this server; acceptable in dev mode only (set random secrets of at least 32 bytes)")
+	}
 	if s.IsDevMode() {
-		warnings = append(warnings, "DEV MODE: no ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL is set, so every user who registers becomes a superuser")
+		warnings = append(warnings, "DEV MODE: no ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL is set, so every user who registers becomes a superuser (set it, and ZNDRAW_AUTH_DEFAULT_ADMIN_PASSWORD, for production)")
 	} else if _, err := normalizeEmail(s.DefaultAdminEmail); err != nil {
 		errs = append(errs, fmt.Errorf("ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL: %w", err))
 	}
-	return warnings, errors.Join(errs...)
+	if w := s.RateLimit.weakened(); w != "" {
+		warnings = append(warnings, w)
+	}
+	return slices.Concat(s.envWarnings, warnings), errors.Join(errs...)
+}
+
+// weakened describes the limits that are off ("" when none is): all of
+// them with Enabled false, else those set to 0 or less.
+func (r RateLimitSettings) weakened() string {
+	if !r.Enabled {
+		return "ZNDRAW_AUTH_RATE_LIMIT_ENABLED=false: every brute-force and abuse limit is off, so passwords can be guessed at full speed; use it for test deployments only"
+	}
+	var off []string
+	for _, l := range []struct {
+		name string
+		n    int
+	}{
+		{"LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR", r.LoginFailuresPerAccountPerHour},
+		{"LOGIN_PER_IP_PER_MINUTE", r.LoginPerIPPerMinute},
+		{"REGISTER_PER_IP_PER_HOUR", r.RegisterPerIPPerHour},
+		{"FORGOT_PASSWORD_PER_IP_PER_HOUR", r.ForgotPasswordPerIPPerHour},
+		{"CLI_LOGIN_CREATE_PER_IP_PER_HOUR", r.CLILoginCreatePerIPPerHour},
+		{"RESET_PASSWORD_PER_IP_PER_HOUR", r.ResetPasswordPerIPPerHour},
+		{"MAILS_PER_ACCOUNT_PER_HOUR", r.MailsPerAccountPerHour},
+		{"EMAIL_CHANGES_PER_USER_PER_HOUR", r.EmailChangesPerUserPerHour},
+		{"EMAIL_CHANGES_PER_IP_PER_HOUR", r.EmailChangesPerIPPerHour},
+		{"CLI_CODE_FAILURES_PER_USER_PER_HOUR", r.CLICodeFailuresPerUserPerHour},
+		{"CLI_CODE_FAILURES_PER_IP_PER_HOUR", r.CLICodeFailuresPerIPPerHour},
+	} {
+		if l.n <= 0 {
+			off = append(off, EnvPrefix+"RATE_LIMIT_"+l.name)
+		}
+	}
+	if len(off) == 0 {
+		return ""
+	}
+	return "rate limits set to 0 are off: " + strings.Join(off, ", ")
 }
 
 // validate checks the limits that depend on each other.

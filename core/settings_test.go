@@ -88,7 +88,6 @@ func TestLoadSettingsFromEnv(t *testing.T) {
 		"ZNDRAW_AUTH_RATE_LIMIT_EMAIL_CHANGES_PER_IP_PER_HOUR":               "22",
 		"ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_USER_PER_HOUR":         "23",
 		"ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_IP_PER_HOUR":           "24",
-		"ZNDRAW_AUTH_UNKNOWN_SETTING":                                        "ignored",
 	}
 	for k, v := range vars {
 		t.Setenv(k, v)
@@ -247,21 +246,35 @@ func TestNewValidatesSettings(t *testing.T) {
 	})
 }
 
-func TestNewDevModeWarns(t *testing.T) {
+// warnings returns the messages of the WARN records New logs for settings.
+func warnings(t *testing.T, settings core.Settings) []string {
+	t.Helper()
 	logs := &syncBuffer{}
-	svc, err := core.New(memstore.New(), core.DefaultSettings(), core.WithLogger(slog.New(slog.NewJSONHandler(logs, nil))))
-	require.NoError(t, err, "weak secrets are acceptable in dev mode")
-	assert.True(t, svc.IsDevMode())
+	_, err := core.New(memstore.New(), settings, core.WithLogger(slog.New(slog.NewJSONHandler(logs, nil))))
+	require.NoError(t, err)
 	var warned []string
 	for _, r := range logs.records(t) {
 		if r["level"] == "WARN" {
 			warned = append(warned, r["msg"].(string))
 		}
 	}
-	joined := strings.Join(warned, "\n")
-	for _, name := range []string{"ZNDRAW_AUTH_SECRET_KEY", "ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_SECRET", "ZNDRAW_AUTH_VERIFICATION_TOKEN_SECRET", "DEV MODE"} {
-		assert.Contains(t, joined, name)
+	return warned
+}
+
+// TestNewDevModeWarns: dev mode with the public default secrets starts,
+// with one warning for the mode and one naming every weak secret.
+func TestNewDevModeWarns(t *testing.T) {
+	svc, err := core.New(memstore.New(), core.DefaultSettings(), core.WithLogger(quiet))
+	require.NoError(t, err, "weak secrets are acceptable in dev mode")
+	assert.True(t, svc.IsDevMode())
+	warned := warnings(t, core.DefaultSettings())
+	require.Len(t, warned, 2, "%q", warned)
+	assert.Contains(t, warned[0], "public default")
+	for _, name := range []string{"ZNDRAW_AUTH_SECRET_KEY", "ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_SECRET", "ZNDRAW_AUTH_VERIFICATION_TOKEN_SECRET"} {
+		assert.Contains(t, warned[0], name)
 	}
+	assert.Contains(t, warned[1], "DEV MODE")
+	assert.Contains(t, warned[1], "ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL")
 
 	t.Run("still refuses unusable settings", func(t *testing.T) {
 		s := core.DefaultSettings()
@@ -273,6 +286,58 @@ func TestNewDevModeWarns(t *testing.T) {
 		_, err = core.New(memstore.New(), s, core.WithLogger(quiet))
 		require.Error(t, err)
 	})
+}
+
+// TestNewWarnsAboutWeakenedSettings: a production configuration without
+// weaknesses starts silently; each weakening is one warning that says what
+// it costs.
+func TestNewWarnsAboutWeakenedSettings(t *testing.T) {
+	production := testSettings()
+	production.RateLimit = core.DefaultSettings().RateLimit
+	assert.Empty(t, warnings(t, production))
+
+	s := production
+	s.RateLimit.Enabled = false
+	warned := warnings(t, s)
+	require.Len(t, warned, 1, "%q", warned)
+	assert.Contains(t, warned[0], "ZNDRAW_AUTH_RATE_LIMIT_ENABLED=false")
+
+	s = production
+	s.RateLimit.LoginPerIPPerMinute = 0
+	s.RateLimit.RegisterPerIPPerHour = -1
+	warned = warnings(t, s)
+	require.Len(t, warned, 1, "%q", warned)
+	assert.Contains(t, warned[0], "ZNDRAW_AUTH_RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE")
+	assert.Contains(t, warned[0], "ZNDRAW_AUTH_RATE_LIMIT_REGISTER_PER_IP_PER_HOUR")
+}
+
+// TestUnknownEnvironmentVariables: a misspelt ZNDRAW_AUTH_* variable is
+// ignored as before, but New warns about it by name with the closest
+// variable the kit knows. Variables read outside Settings are known.
+func TestUnknownEnvironmentVariables(t *testing.T) {
+	for k, v := range map[string]string{
+		"ZNDRAW_AUTH_SECRETKEY":                   "oops",
+		"zndraw_auth_rate_limit_enable":           "false",
+		"ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL":         "admin@example.com",
+		"ZNDRAW_AUTH_SECRET_KEY":                  strings.Repeat("s", 32),
+		"ZNDRAW_AUTH_TRUSTED_PROXIES":             "10.0.0.1",
+		"ZNDRAW_AUTH_SERVER":                      "http://127.0.0.1:8000",
+		"ZNDRAW_AUTH_TEST_POSTGRES_DSN":           "postgres://",
+		"ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_SECRET": strings.Repeat("r", 32),
+		"ZNDRAW_AUTH_VERIFICATION_TOKEN_SECRET":   strings.Repeat("v", 32),
+	} {
+		t.Setenv(k, v)
+	}
+	s, err := core.LoadSettingsFromEnv()
+	require.NoError(t, err)
+	assert.True(t, s.RateLimit.Enabled, "the misspelt variable changes nothing")
+	warned := warnings(t, s)
+	require.Len(t, warned, 2, "%q", warned)
+	assert.Contains(t, warned[0], "ZNDRAW_AUTH_RATE_LIMIT_ENABLE is not a setting")
+	assert.Contains(t, warned[0], "did you mean ZNDRAW_AUTH_RATE_LIMIT_ENABLED?")
+	assert.Contains(t, warned[1], "ZNDRAW_AUTH_SECRETKEY is not a setting")
+	assert.Contains(t, warned[1], "did you mean ZNDRAW_AUTH_SECRET_KEY?")
+	assert.NotContains(t, strings.Join(warned, " "), "oops", "values are never logged")
 }
 
 func TestServiceAccessors(t *testing.T) {
