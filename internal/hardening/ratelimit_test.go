@@ -259,8 +259,7 @@ func TestRateLimitForwardedForTrusted(t *testing.T) {
 }
 
 // TestRateLimitSharedAcrossInstances: two instances on one database count
-// failed logins together, so alternating between them gains nothing
-//.
+// failed logins together, so alternating between them gains nothing.
 func TestRateLimitSharedAcrossInstances(t *testing.T) {
 	const limit = 4
 	sa, sb, kind := sharedStores(t)

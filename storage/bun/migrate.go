@@ -5,6 +5,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -66,8 +68,17 @@ var migrations = []migration{
 // transaction, which holds the database's write lock (others wait up to the
 // busy timeout). Whoever comes second finds nothing left to do. Applied
 // versions are recorded in the table zndraw_auth_schema_migrations.
-func Migrate(ctx context.Context, db *bun.DB) error {
+//
+// Migrate logs one line (see WithMigrateLogger) naming the database (SQLite
+// file, or PostgreSQL server, database and schema) and either the
+// migrations it applied or that the schema was up to date.
+func Migrate(ctx context.Context, db *bun.DB, opts ...MigrateOption) error {
+	cfg := migrateConfig{log: slog.Default()}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	var err error
+	var res migrationResult
 	switch name := db.Dialect().Name(); name {
 	case dialect.PG:
 		err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -75,10 +86,10 @@ func Migrate(ctx context.Context, db *bun.DB) error {
 				`SELECT pg_advisory_xact_lock(?, hashtext(coalesce(current_schema(), '')))`, pgLockKey); err != nil {
 				return fmt.Errorf("take migration lock: %w", err)
 			}
-			return applyMigrations(ctx, tx, true)
+			return applyMigrations(ctx, tx, true, &res)
 		})
 	case dialect.SQLite:
-		err = migrateSQLite(ctx, db)
+		res, err = migrateSQLite(ctx, db)
 	default:
 		return fmt.Errorf("bunstore: migrate: unsupported bun dialect %s", name)
 	}
@@ -88,19 +99,78 @@ func Migrate(ctx context.Context, db *bun.DB) error {
 		}
 		return fmt.Errorf("bunstore: migrate: %w", err)
 	}
+	res.log(ctx, cfg.log)
 	return nil
+}
+
+// MigrateOption configures Migrate.
+type MigrateOption func(*migrateConfig)
+
+type migrateConfig struct{ log *slog.Logger }
+
+// WithMigrateLogger sets the logger Migrate reports to (default
+// slog.Default()).
+func WithMigrateLogger(l *slog.Logger) MigrateOption {
+	return func(c *migrateConfig) {
+		if l != nil {
+			c.log = l
+		}
+	}
+}
+
+// migrationResult is what one Migrate did, for its log line.
+type migrationResult struct {
+	database string      // which database, for people
+	applied  []migration // in order
+	version  int         // the schema version afterwards
+}
+
+func (r migrationResult) log(ctx context.Context, l *slog.Logger) {
+	if len(r.applied) == 0 {
+		l.InfoContext(ctx, "zndraw-auth: database schema up to date", "database", r.database, "version", r.version)
+		return
+	}
+	names := make([]string, len(r.applied))
+	for i, m := range r.applied {
+		names[i] = fmt.Sprintf("%d (%s)", m.version, m.name)
+	}
+	l.InfoContext(ctx, "zndraw-auth: database schema migrated", "database", r.database, "version", r.version,
+		"applied", strings.Join(names, "; "))
+}
+
+// describeDatabase names the database db is connected to, without
+// credentials: the SQLite file (":memory:" for an in-memory one), or the
+// PostgreSQL server, database and schema.
+func describeDatabase(ctx context.Context, db bun.IDB, pg bool) string {
+	if pg {
+		var addr, name, schema string
+		if err := db.QueryRowContext(ctx, `SELECT coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'local socket'),
+			current_database(), coalesce(current_schema(), '')`).Scan(&addr, &name, &schema); err != nil {
+			return "postgres (unknown)"
+		}
+		return fmt.Sprintf("postgres %s/%s schema %s", addr, name, schema)
+	}
+	var seq int
+	var name, file string
+	if err := db.QueryRowContext(ctx, `PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
+		return "sqlite (unknown)"
+	}
+	if file == "" {
+		file = ":memory:"
+	}
+	return "sqlite " + file
 }
 
 // migrateSQLite runs the migrations in a BEGIN IMMEDIATE transaction on one
 // dedicated connection, whatever transaction mode the DSN sets.
-func migrateSQLite(ctx context.Context, db *bun.DB) (err error) {
+func migrateSQLite(ctx context.Context, db *bun.DB) (res migrationResult, err error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return res, err
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return res, fmt.Errorf("begin: %w", err)
 	}
 	defer func() {
 		if err == nil {
@@ -112,18 +182,19 @@ func migrateSQLite(ctx context.Context, db *bun.DB) (err error) {
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
-	if err := applyMigrations(ctx, conn, false); err != nil {
-		return err
+	if err := applyMigrations(ctx, conn, false, &res); err != nil {
+		return res, err
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return res, fmt.Errorf("commit: %w", err)
 	}
-	return nil
+	return res, nil
 }
 
 // applyMigrations applies every migration not yet recorded in
-// migrationsTable, inside the caller's transaction.
-func applyMigrations(ctx context.Context, db bun.IDB, pg bool) error {
+// migrationsTable, inside the caller's transaction, and reports what it did.
+func applyMigrations(ctx context.Context, db bun.IDB, pg bool, res *migrationResult) error {
+	res.database = describeDatabase(ctx, db, pg)
 	tsType := "DATETIME"
 	if pg {
 		tsType = "TIMESTAMP WITHOUT TIME ZONE"
@@ -153,6 +224,7 @@ func applyMigrations(ctx context.Context, db bun.IDB, pg bool) error {
 		return err
 	}
 	for _, m := range migrations {
+		res.version = max(res.version, m.version)
 		if applied[m.version] {
 			continue
 		}
@@ -168,6 +240,7 @@ func applyMigrations(ctx context.Context, db bun.IDB, pg bool) error {
 			m.version, m.name, dbTimeFloor(time.Now())); err != nil {
 			return fmt.Errorf("record migration %d: %w", m.version, err)
 		}
+		res.applied = append(res.applied, m)
 	}
 	return nil
 }

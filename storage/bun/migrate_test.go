@@ -1,7 +1,10 @@
 package bunstore_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 
@@ -18,8 +21,8 @@ func migrationCount(t *testing.T) int {
 }
 
 // TestMigrateConcurrently starts two "instances" (separate pools) that
-// migrate the same database at once, empty and holding zndraw-auth data
-//: both succeed, every migration is recorded once, data survives
+// migrate the same database at once, empty and holding zndraw-auth data:
+// both succeed, every migration is recorded once, data survives
 // and both instances serve.
 func TestMigrateConcurrently(t *testing.T) {
 	want := migrationCount(t)
@@ -82,6 +85,42 @@ func TestMigrateIdempotent(t *testing.T) {
 			}
 			if d := diffLines(schemaOf(t, db), first); d != "" {
 				t.Errorf("Migrate again changed the schema:\n%s", d)
+			}
+		})
+	}
+}
+
+// TestMigrateLogsWhatItApplied: Migrate says in one line which database it
+// migrated and which migrations it applied, and in one line that a
+// database was already up to date.
+func TestMigrateLogsWhatItApplied(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			db := openDB(t, b.url(t))
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, nil))
+			if err := bunstore.Migrate(t.Context(), db, bunstore.WithMigrateLogger(logger)); err != nil {
+				t.Fatal(err)
+			}
+			if err := bunstore.Migrate(t.Context(), db, bunstore.WithMigrateLogger(logger)); err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+			if len(lines) != 2 {
+				t.Fatalf("want two lines, got:\n%s", logs.String())
+			}
+			for _, want := range []string{"schema migrated", "database=", "applied=", "1 (zndraw-auth reference schema)", "user.token_version"} {
+				if !strings.Contains(lines[0], want) {
+					t.Errorf("first Migrate: %q lacks %q", lines[0], want)
+				}
+			}
+			for _, want := range []string{"schema up to date", "database=", "version="} {
+				if !strings.Contains(lines[1], want) {
+					t.Errorf("second Migrate: %q lacks %q", lines[1], want)
+				}
+			}
+			if strings.Contains(logs.String(), "password") {
+				t.Errorf("the log names a password: %s", logs.String())
 			}
 		})
 	}

@@ -71,11 +71,16 @@ func Open(ctx context.Context, rawURL string) (*bun.DB, error) {
 	}
 	scheme, _, _ = strings.Cut(strings.ToLower(scheme), "+")
 	var db *bun.DB
+	sqlitePath := "" // the file of a SQLite URL, for error messages
 	switch scheme {
 	case "sqlite":
 		dsn, memory, err := sqliteDSN(rest)
 		if err != nil {
 			return nil, err
+		}
+		if !memory {
+			sqlitePath, _ = url.PathUnescape(strings.TrimPrefix(rest, "/"))
+			sqlitePath = filepath.Clean(sqlitePath)
 		}
 		sqldb, err := sql.Open(sqliteshim.ShimName, dsn)
 		if err != nil {
@@ -111,7 +116,7 @@ func Open(ctx context.Context, rawURL string) (*bun.DB, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("bunstore: connect: %w", mapErr(err))
+		return nil, describeOpenError(err, sqlitePath)
 	}
 	return db, nil
 }
