@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
 	"strings"
@@ -84,7 +85,8 @@ func forwardedFor(r *Request) string {
 }
 
 // ParseTrustedProxies parses a comma-separated list of IPs and CIDR prefixes
-// (ZNDRAW_AUTH_TRUSTED_PROXIES).
+// (ZNDRAW_AUTH_TRUSTED_PROXIES). An entry that is neither is an error that
+// names it.
 func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 	var out []netip.Prefix
 	for _, item := range strings.Split(list, ",") {
@@ -92,17 +94,18 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 		if item == "" {
 			continue
 		}
+		bad := fmt.Errorf("trusted proxy %q is neither an IP address nor a CIDR prefix (want a comma-separated list such as 10.0.0.1, 10.0.0.0/8, fd00::/8)", item)
 		if strings.Contains(item, "/") {
 			p, err := netip.ParsePrefix(item)
 			if err != nil {
-				return nil, err
+				return nil, bad
 			}
 			out = append(out, p.Masked())
 			continue
 		}
 		ip, err := netip.ParseAddr(item)
 		if err != nil {
-			return nil, err
+			return nil, bad
 		}
 		out = append(out, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
 	}
