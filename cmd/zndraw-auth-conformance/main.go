@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/zincware/zndraw-auth-go/conformance"
+	"github.com/zincware/zndraw-auth-go/internal/version"
 )
 
 func main() {
@@ -65,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		outbox   = fs.String("outbox", "", "JSON-lines file the server appends reset/verify tokens to (its -outbox flag)")
 		jsonPath = fs.String("json", "", "write a machine-readable report to this file")
 		runExpr  = fs.String("run", "", "run only the cases whose id matches this regular expression")
+		showVer  = fs.Bool("version", false, "print the version and exit")
 	)
 	fs.StringVar(&target.BaseURL, "base-url", "", "server root, e.g. http://127.0.0.1:8000 (required)")
 	fs.StringVar(&target.AdminEmail, "admin-email", "", "the configured default admin (production mode)")
@@ -75,6 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&target.SecretKey, "secret-key", "", "the server's ZNDRAW_AUTH_SECRET_KEY, to run the forged-token cases")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *showVer {
+		fmt.Fprintln(stdout, version.Line("zndraw-auth-conformance"))
+		return 0
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "unexpected arguments: %s\n", strings.Join(fs.Args(), " "))

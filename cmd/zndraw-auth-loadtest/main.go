@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/zincware/zndraw-auth-go/internal/bench"
+	"github.com/zincware/zndraw-auth-go/internal/version"
 )
 
 func main() {
@@ -43,8 +44,13 @@ func main() {
 		scaleU   = flag.Int("scale-users", 1_000_000, "users in the large scale configuration")
 		scaleR   = flag.Int("scale-revoked", 1_000_000, "revoked tokens in the large scale configuration")
 		scaleN   = flag.Int("scale-checks", 20000, "token checks per measurement in the scale run")
+		showVer  = flag.Bool("version", false, "print the version and exit")
 	)
 	flag.Parse()
+	if *showVer {
+		fmt.Println(version.Line("zndraw-auth-loadtest"))
+		return
+	}
 	cleanup := func() {}
 	if *dir == "" {
 		d, err := os.MkdirTemp("", "zndraw-auth-loadtest-")
