@@ -105,7 +105,7 @@ type tokenCodec struct {
 }
 
 // forbiddenHeaders are JOSE headers the kit has no use for; a token carrying
-// one is rejected (RFC 8725 §3.10, SECURITY JWT-8).
+// one is rejected (RFC 8725 §3.10).
 var forbiddenHeaders = []string{"kid", "jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256", "crit"}
 
 func newTokenCodec(secret, audience string, leeway time.Duration, clock Clock) *tokenCodec {

@@ -20,8 +20,8 @@ const DefaultCookieName = "fastapiusersauth"
 // cookie-authenticated request with an unsafe method.
 const CSRFHeader = "X-CSRF-Token"
 
-// CookieConfig configures the cookie transport (CONTRACT §4.3,
-// fastapi-users' CookieTransport). Setting Config.Cookie turns it on: the
+// CookieConfig configures the cookie transport (fastapi-users'
+// CookieTransport). Setting Config.Cookie turns it on: the
 // routes POST {JWT}/cookie/login and POST {JWT}/cookie/logout are mounted,
 // and every route that needs a user also accepts the cookie when no bearer
 // token resolves. The bearer transport stays the default and is unchanged.

@@ -198,7 +198,7 @@ func jsonHasNumber(b []byte, key string, want float64) bool {
 }
 
 // TestRateLimitDisabled: RateLimit.Enabled=false switches every limit off,
-// however small the configured values (CONTRACT rule 4).
+// however small the configured values.
 func TestRateLimitDisabled(t *testing.T) {
 	s := newServer(t, memstore.New(), withSettings(func(st *core.Settings) {
 		st.RateLimit = core.RateLimitSettings{Enabled: false, LoginFailuresPerAccountPerHour: 1, LoginPerIPPerMinute: 1,
