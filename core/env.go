@@ -75,3 +75,31 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// settingsErrors joins the problems found in settings into one error whose
+// message is one line ("; " between them), so a startup error prints as one
+// line; errors.Is and errors.As still see each.
+func settingsErrors(errs []error) error {
+	var kept []error
+	for _, err := range errs {
+		if err != nil {
+			kept = append(kept, err)
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	return errorList(kept)
+}
+
+type errorList []error
+
+func (l errorList) Error() string {
+	msgs := make([]string, len(l))
+	for i, err := range l {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (l errorList) Unwrap() []error { return l }

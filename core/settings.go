@@ -331,7 +331,7 @@ func loadSettings(environ []string) (Settings, error) {
 	integer("RATE_LIMIT_CLI_CODE_FAILURES_PER_USER_PER_HOUR", &s.RateLimit.CLICodeFailuresPerUserPerHour)
 	integer("RATE_LIMIT_CLI_CODE_FAILURES_PER_IP_PER_HOUR", &s.RateLimit.CLICodeFailuresPerIPPerHour)
 	s.envWarnings = unknownEnvWarnings(env, known)
-	return s, errors.Join(errs...)
+	return s, settingsErrors(errs)
 }
 
 // parseBool accepts pydantic's spellings of booleans.
@@ -413,7 +413,7 @@ func (s Settings) Validate() (warnings []string, err error) {
 	if w := s.RateLimit.weakened(); w != "" {
 		warnings = append(warnings, w)
 	}
-	return slices.Concat(s.envWarnings, warnings), errors.Join(errs...)
+	return slices.Concat(s.envWarnings, warnings), settingsErrors(errs)
 }
 
 // weakened describes the limits that are off ("" when none is): all of

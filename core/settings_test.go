@@ -193,6 +193,7 @@ func TestLoadSettingsFromEnvMalformed(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "ZNDRAW_AUTH_PASSWORD_MIN_LENGTH")
 		assert.Contains(t, err.Error(), "ZNDRAW_AUTH_JWT_LEEWAY_SECONDS")
+		assert.NotContains(t, err.Error(), "\n", "one line")
 	})
 }
 
@@ -230,6 +231,7 @@ func TestNewValidatesSettings(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, svc)
 			assert.Contains(t, err.Error(), tc.want)
+			assert.NotContains(t, err.Error(), "\n", "one line")
 			_, verr := s.Validate()
 			require.Error(t, verr)
 		})
