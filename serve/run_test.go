@@ -1,0 +1,89 @@
+package serve_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zincware/zndraw-auth-go/serve"
+)
+
+// lockedBuffer is a bytes.Buffer for a logger written from goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestListenAndServe: the address actually bound is logged through slog
+// as "listening on http://ADDR", the server answers, and when the context
+// ends it shuts down and ListenAndServe returns nil.
+func TestListenAndServe(t *testing.T) {
+	logs := &lockedBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	ctx, cancel := context.WithCancel(t.Context())
+	srv := serve.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("hello")) }), serve.Timeouts{})
+	done := make(chan error, 1)
+	go func() { done <- serve.ListenAndServe(ctx, "127.0.0.1:0", srv, logger) }()
+
+	listening := regexp.MustCompile(`msg="listening on (http://127\.0\.0\.1:\d+)"`)
+	var url string
+	for deadline := time.Now().Add(5 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(logs.String()); m != nil {
+			url = m[1]
+		}
+	}
+	if url == "" {
+		t.Fatalf("no listening line in %q", logs.String())
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if string(body) != "hello" {
+		t.Errorf("body %q", body)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("ListenAndServe: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ListenAndServe did not return after the context ended")
+	}
+	for _, want := range []string{"shutting down", "stopped"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q: %s", want, logs.String())
+		}
+	}
+}
+
+// TestRunListenError: an address that cannot be bound is the error.
+func TestRunListenError(t *testing.T) {
+	srv := serve.NewServer(http.NotFoundHandler(), serve.Timeouts{})
+	err := serve.ListenAndServe(t.Context(), "256.0.0.1:1", srv, slog.New(slog.DiscardHandler))
+	if err == nil || !strings.Contains(err.Error(), "256.0.0.1") {
+		t.Errorf("err = %v", err)
+	}
+}
