@@ -7,7 +7,9 @@ import (
 )
 
 func TestFromBuildInfo(t *testing.T) {
-	dep := func(v string, r *debug.Module) *debug.Module { return &debug.Module{Path: Module, Version: v, Replace: r} }
+	dep := func(v string, r *debug.Module) *debug.Module {
+		return &debug.Module{Path: Module, Version: v, Replace: r}
+	}
 	for _, tc := range []struct {
 		name string
 		bi   debug.BuildInfo
