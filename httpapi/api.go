@@ -76,6 +76,11 @@ type Config struct {
 	// ApprovalPagePath is the page's path; default CLILogin prefix +
 	// "/approve" (/auth/cli-login/approve).
 	ApprovalPagePath string
+	// ServiceName is what the approval page calls this service ("You are
+	// signing in a command-line tool to <ServiceName>"), so the person
+	// approving knows what the tool gets access to. Default: the host the
+	// browser asked for (the request's Host, e.g. zndraw.example.com).
+	ServiceName string
 	// Cookie turns on the cookie transport (see CookieConfig); nil: bearer
 	// only.
 	Cookie *CookieConfig

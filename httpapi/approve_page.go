@@ -71,6 +71,7 @@ func sha256Base64(s string) string {
 type approvalPage struct {
 	api     *API
 	path    string
+	service string           // Config.ServiceName; "": the request's host
 	session *cookieTransport // the signed-in session
 	csrf    *cookieTransport // the pre-session double-submit cookie
 }
@@ -100,6 +101,7 @@ type pageView struct {
 	Notice     string
 	NoticeKind string // error or ok
 	Action     string
+	Service    string // the service the tool is signed in to
 	CSS        template.CSS
 	CSRF       string
 	Code       string
@@ -211,10 +213,11 @@ func (pg *approvalPage) show(r *Request) *Response {
 		return pg.signIn(r, http.StatusOK, code, "", "")
 	}
 	if raw == "" {
-		return pg.render(http.StatusOK, pageView{View: "enter", Title: "Approve a command-line login", Email: p.User.Email, CSRF: pg.api.csrfToken(p)})
+		return pg.render(http.StatusOK, pageView{View: "enter", Title: "Approve a command-line login", Service: pg.serviceName(r),
+			Email: p.User.Email, CSRF: pg.api.csrfToken(p)})
 	}
 	if !ok {
-		return pg.unknownCode(p)
+		return pg.unknownCode(r, p)
 	}
 	return pg.confirm(r, p, code, http.StatusOK, "")
 }
@@ -228,12 +231,13 @@ func (pg *approvalPage) signIn(r *Request, status int, code, email, notice strin
 		token = randomToken()
 		extra = append(extra, pg.csrf.set(token))
 	}
-	v := pageView{View: "signin", Title: "Sign in to approve a command-line login", Code: code, Email: email, CSRF: token, Notice: notice, NoticeKind: "error"}
+	v := pageView{View: "signin", Title: "Sign in to approve a command-line login", Service: pg.serviceName(r),
+		Code: code, Email: email, CSRF: token, Notice: notice, NoticeKind: "error"}
 	return pg.render(status, v, extra...)
 }
 
-func (pg *approvalPage) unknownCode(p *core.Principal) *Response {
-	return pg.render(http.StatusNotFound, pageView{View: "enter", Title: "Unknown code", Email: p.User.Email, CSRF: pg.api.csrfToken(p),
+func (pg *approvalPage) unknownCode(r *Request, p *core.Principal) *Response {
+	return pg.render(http.StatusNotFound, pageView{View: "enter", Title: "Unknown code", Service: pg.serviceName(r), Email: p.User.Email, CSRF: pg.api.csrfToken(p),
 		Notice: "No login is waiting for this code. Check the code the command-line tool shows, or start the login again.", NoticeKind: "error"})
 }
 
@@ -242,7 +246,7 @@ func (pg *approvalPage) unknownCode(p *core.Principal) *Response {
 func (pg *approvalPage) confirm(r *Request, p *core.Principal, code string, status int, notice string) *Response {
 	c, err := pg.api.svc.DescribeCLIChallenge(r.Context, p, code, pg.api.Meta(r))
 	if errors.Is(err, core.ErrChallengeNotFound) {
-		return pg.unknownCode(p)
+		return pg.unknownCode(r, p)
 	}
 	if err != nil {
 		return pg.failure(r, err)
@@ -260,7 +264,7 @@ func (pg *approvalPage) confirm(r *Request, p *core.Principal, code string, stat
 		kind = "error"
 	}
 	return pg.render(status, pageView{
-		View: "confirm", Title: "Approve a command-line login?", Notice: notice, NoticeKind: kind,
+		View: "confirm", Title: "Approve a command-line login?", Notice: notice, NoticeKind: kind, Service: pg.serviceName(r),
 		CSRF: pg.api.csrfToken(p), Code: c.Code, Email: p.User.Email,
 		ClientIP: c.ClientIP, UserAgent: c.UserAgent,
 		CreatedAt: c.CreatedAt.UTC().Format("2006-01-02 15:04:05 UTC"),
@@ -321,7 +325,7 @@ func (pg *approvalPage) submit(r *Request) *Response {
 		return pg.redirect(code, pg.session.clear())
 	case "approve":
 		if code == "" {
-			return pg.unknownCode(p)
+			return pg.unknownCode(r, p)
 		}
 		if err := pg.api.svc.ApproveCLIChallenge(r.Context, p, code, meta); err != nil {
 			return pg.challengeError(r, p, err)
@@ -330,7 +334,7 @@ func (pg *approvalPage) submit(r *Request) *Response {
 			"The command-line tool is now signed in as "+p.User.Email+". You can close this window and return to the terminal.", "ok")
 	default: // deny
 		if code == "" {
-			return pg.unknownCode(p)
+			return pg.unknownCode(r, p)
 		}
 		if err := pg.api.svc.RejectCLIChallenge(r.Context, p, code, meta); err != nil {
 			return pg.challengeError(r, p, err)
@@ -397,4 +401,32 @@ func validRandomToken(s string) bool {
 	}
 	_, err := base64.RawURLEncoding.DecodeString(s)
 	return err == nil
+}
+
+// serviceName is what the page calls this service: Config.ServiceName, else
+// the host the browser asked for, when it looks like a host name.
+func (pg *approvalPage) serviceName(r *Request) string {
+	if pg.service != "" {
+		return pg.service
+	}
+	if h := r.Header("Host"); isHostName(h) {
+		return h
+	}
+	return "this service"
+}
+
+// isHostName reports whether h is a plausible host[:port]: letters,
+// digits, dots, dashes, colons and the brackets of an IPv6 literal.
+func isHostName(h string) bool {
+	if h == "" || len(h) > 261 {
+		return false
+	}
+	for _, c := range h {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.ContainsRune(".-:[]", c):
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -19,6 +19,7 @@ func (a *API) configureExtras(cfg Config) error {
 		}
 		path = "/" + strings.Trim(path, "/")
 		a.page = newApprovalPage(a, path, cfg.Cookie)
+		a.page.service = cfg.ServiceName
 		if cfg.ApproveURL == nil {
 			a.approveURL = func(code string) string { return path + "?code=" + url.QueryEscape(code) }
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // The glue shared by the adapters built on net/http (net/http itself and
@@ -21,9 +22,20 @@ func HTTPRequest(r *http.Request, pathValue func(name string) string) *Request {
 		Method:       r.Method,
 		PathValue:    pathValue,
 		Query:        QueryFunc(r.URL.RawQuery),
-		Header:       r.Header.Get,
+		Header:       header(r),
 		HeaderValues: r.Header.Values,
 		RemoteAddr:   r.RemoteAddr,
+	}
+}
+
+// header is Request.Header for r: its header fields, and the Host, which
+// net/http keeps out of r.Header (fasthttp has it among the headers).
+func header(r *http.Request) func(name string) string {
+	return func(name string) string {
+		if strings.EqualFold(name, "Host") {
+			return r.Host
+		}
+		return r.Header.Get(name)
 	}
 }
 

@@ -65,6 +65,7 @@ func Run(t *testing.T, serve Server) {
 	t.Run("body limit", func(t *testing.T) { testBodyLimit(t, serve) })
 	t.Run("write", func(t *testing.T) { testWrite(t, serve) })
 	t.Run("headers replace the host's", func(t *testing.T) { testHeaderDrift(t, serve) })
+	t.Run("approval page names the host", func(t *testing.T) { testApprovalPageHost(t, serve) })
 }
 
 // Result is an answer, read in full.
