@@ -32,30 +32,49 @@
 //
 //	go run ./examples/customstore [-addr 127.0.0.1:8000] [-database-url sqlite:///zndraw-auth.db]
 //
-// (SQLite URLs only). Settings come from the ZNDRAW_AUTH_* environment
-// variables (see the README).
+// (SQLite URLs only; the other flags of examples/nethttp too). Settings
+// come from the ZNDRAW_AUTH_* environment variables (see the README). The
+// files of package main are self-contained: copied into a module of your
+// own they build with only the kit's public packages and bun.
 package main
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
-	"time"
+	"os"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
-	"github.com/zincware/zndraw-auth-go/examples/internal/setup"
+	"github.com/zincware/zndraw-auth-go/hooks"
+	"github.com/zincware/zndraw-auth-go/serve"
 )
 
 func main() {
-	flags := setup.ParseFlags()
-	ctx := context.Background()
+	flags := serve.ParseFlags("examples/customstore")
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(context.Background(), flags, logger); err != nil {
+		logger.Error(err.Error())
+		os.Exit(1)
+	}
+}
+
+// run opens the custom store and serves until SIGINT or SIGTERM.
+func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 	db, store, err := Open(ctx, flags.DatabaseURL)
-	setup.Check(err)
+	if err != nil {
+		return err
+	}
 	defer db.Close()
-	logger := setup.NewLogger()
-	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{Store: store, Logger: logger}))
-	kit := setup.Must(nethttpauth.New(app.Config))
-	srv := &http.Server{Handler: newMux(kit), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))
+	cfg, err := serve.ConfigFromEnv(ctx, store, hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
+	if err != nil {
+		return err
+	}
+	flags.Apply(&cfg)
+	kit, err := nethttpauth.New(cfg)
+	if err != nil {
+		return err
+	}
+	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit), serve.DefaultTimeouts()), logger)
 }
 
 // newMux mounts the kit's routes; unknown paths answer like the reference.

@@ -1,7 +1,7 @@
 // Command fiber is the zndraw-auth example server on fiber v2: the same
 // server as examples/nethttp (every router of the kit, reset and verify
-// included, and the three demo routes), mounted into a fiber app that
-// already has a route of its own:
+// included, the approval page, /openapi.json and the three demo routes),
+// mounted into a fiber app that already has a route of its own:
 //
 //	GET /healthz              {"status":"ok"}                (the host's own route)
 //	GET /protected            {"message":"Hello <email>!"}   (active user)
@@ -13,46 +13,71 @@
 //
 //	go run ./examples/fiber [-addr 127.0.0.1:8000] [-database-url sqlite:///zndraw-auth.db] [-outbox tokens.jsonl]
 //
-// Settings come from the ZNDRAW_AUTH_* environment variables (see the
-// README).
+// with the flags of examples/nethttp. Settings come from the ZNDRAW_AUTH_*
+// environment variables (see the README). The file is self-contained:
+// copied into a module of your own it builds with only the kit's public
+// packages and fiber.
 package main
 
 import (
 	"context"
-	"fmt"
+	"log/slog"
 	"net/http"
-	"time"
+	"os"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	fiberauth "github.com/zincware/zndraw-auth-go/adapters/fiber"
-	"github.com/zincware/zndraw-auth-go/examples/internal/setup"
+	"github.com/zincware/zndraw-auth-go/hooks"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/serve"
 )
 
 func main() {
-	flags := setup.ParseFlags()
-	app := setup.Must(setup.New(context.Background(), flags))
-	defer app.Close()
-	kit := setup.Must(fiberauth.New(app.Config))
-	web := newApp(kit)
-	setup.Check(setup.Serve(flags.Addr, app.Logger, web.Listener, web.ShutdownWithContext))
+	flags := serve.ParseFlags("examples/fiber")
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(context.Background(), flags, logger); err != nil {
+		logger.Error(err.Error())
+		os.Exit(1)
+	}
+}
+
+// run serves until SIGINT or SIGTERM; every startup error is returned.
+func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
+	store, closeStore, err := serve.OpenStore(ctx, flags.DatabaseURL, logger)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	cfg, err := serve.ConfigFromEnv(ctx, store, hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
+	if err != nil {
+		return err
+	}
+	flags.Apply(&cfg)
+	kit, err := fiberauth.New(cfg)
+	if err != nil {
+		return err
+	}
+	web := newApp(kit, serve.DefaultTimeouts())
+	return serve.Run(ctx, flags.Addr, logger, web.Listener, web.ShutdownWithContext)
 }
 
 // newApp is the host application: its own routes, the kit's routes and the
-// demo routes behind the kit's middleware.
-func newApp(kit *fiberauth.Kit) *fiber.App {
+// demo routes behind the kit's middleware, with the limits t (fasthttp has
+// no separate header timeout: its ReadTimeout covers the headers and the
+// body).
+func newApp(kit *fiberauth.Kit, t serve.Timeouts) *fiber.App {
 	app := fiber.New(kit.AppConfig(fiber.Config{
 		// The request line and headers must fit this buffer. Beyond it
 		// fasthttp answers 431 and closes at once, and a client still
 		// sending its headers may see a reset instead of the 431 (net/http
 		// waits before closing; fasthttp does not). 128 KiB keeps a 100 KB
 		// Authorization header a plain 401, like the other adapters.
-		ReadBufferSize: 128 << 10,
-		// fasthttp's ReadTimeout covers the whole request, body included.
-		ReadTimeout:           30 * time.Second,
-		IdleTimeout:           2 * time.Minute,
+		ReadBufferSize:        128 << 10,
+		ReadTimeout:           t.Read,
+		WriteTimeout:          t.Write,
+		IdleTimeout:           t.Idle,
 		DisableStartupMessage: true,
 	}))
 	app.Use(recover.New())
@@ -62,7 +87,7 @@ func newApp(kit *fiberauth.Kit) *fiber.App {
 
 	hello := func(c *fiber.Ctx) error {
 		user, _ := fiberauth.UserFromContext(c)
-		return fiberauth.Write(c, httpapi.JSON(http.StatusOK, map[string]string{"message": fmt.Sprintf("Hello %s!", user.Email)}))
+		return fiberauth.Write(c, httpapi.JSON(http.StatusOK, map[string]string{"message": "Hello " + user.Email + "!"}))
 	}
 	app.Get("/protected", kit.RequireUser(), hello)
 	// Host defaults set before the kit writes: its answers replace them.

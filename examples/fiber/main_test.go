@@ -9,6 +9,7 @@ import (
 	"github.com/zincware/zndraw-auth-go/conformance"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 	"github.com/zincware/zndraw-auth-go/internal/fibertest"
+	"github.com/zincware/zndraw-auth-go/serve"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
 
@@ -21,7 +22,7 @@ func TestExampleServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := newApp(kit)
+	app := newApp(kit, serve.DefaultTimeouts())
 	base := fibertest.Serve(t, app)
 	for _, tc := range []struct {
 		path, ctype, body string

@@ -1,7 +1,7 @@
 // Command gin is the zndraw-auth example server on gin: the same server as
-// examples/nethttp (every router of the kit, reset and verify included, and
-// the three demo routes), mounted into a gin engine that already has a
-// route of its own:
+// examples/nethttp (every router of the kit, reset and verify included, the
+// approval page, /openapi.json and the three demo routes), mounted into a
+// gin engine that already has a route of its own:
 //
 //	GET /healthz              {"status":"ok"}                (the host's own route)
 //	GET /protected            {"message":"Hello <email>!"}   (active user)
@@ -13,34 +13,55 @@
 //
 //	go run ./examples/gin [-addr 127.0.0.1:8000] [-database-url sqlite:///zndraw-auth.db] [-outbox tokens.jsonl]
 //
-// Settings come from the ZNDRAW_AUTH_* environment variables (see the
-// README); GIN_MODE selects gin's mode (release by default here).
+// with the flags of examples/nethttp. Settings come from the ZNDRAW_AUTH_*
+// environment variables (see the README); GIN_MODE selects gin's mode
+// (release by default here). The file is self-contained: copied into a
+// module of your own it builds with only the kit's public packages and gin.
 package main
 
 import (
 	"context"
-	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	ginauth "github.com/zincware/zndraw-auth-go/adapters/gin"
-	"github.com/zincware/zndraw-auth-go/examples/internal/setup"
+	"github.com/zincware/zndraw-auth-go/hooks"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/serve"
 )
 
 func main() {
-	flags := setup.ParseFlags()
-	app := setup.Must(setup.New(context.Background(), flags))
-	defer app.Close()
-	kit := setup.Must(ginauth.New(app.Config))
+	flags := serve.ParseFlags("examples/gin")
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if os.Getenv(gin.EnvGinMode) == "" {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	srv := &http.Server{Handler: newRouter(kit), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))
+	if err := run(context.Background(), flags, logger); err != nil {
+		logger.Error(err.Error())
+		os.Exit(1)
+	}
+}
+
+// run serves until SIGINT or SIGTERM; every startup error is returned.
+func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
+	store, closeStore, err := serve.OpenStore(ctx, flags.DatabaseURL, logger)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	cfg, err := serve.ConfigFromEnv(ctx, store, hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
+	if err != nil {
+		return err
+	}
+	flags.Apply(&cfg)
+	kit, err := ginauth.New(cfg)
+	if err != nil {
+		return err
+	}
+	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newRouter(kit), serve.DefaultTimeouts()), logger)
 }
 
 // newRouter is the host application: its own routes, the kit's routes and
@@ -57,7 +78,7 @@ func newRouter(kit *ginauth.Kit) *gin.Engine {
 
 	hello := func(c *gin.Context) {
 		user, _ := ginauth.UserFromContext(c)
-		ginauth.Write(c, httpapi.JSON(http.StatusOK, map[string]string{"message": fmt.Sprintf("Hello %s!", user.Email)}))
+		ginauth.Write(c, httpapi.JSON(http.StatusOK, map[string]string{"message": "Hello " + user.Email + "!"}))
 	}
 	r.GET("/protected", kit.RequireUser(), hello)
 	// Host defaults set before the kit writes: its answers replace them.

@@ -22,42 +22,60 @@
 //
 //	go run ./examples/hooks [-addr 127.0.0.1:8000] [-database-url sqlite:///zndraw-auth.db] [-protect admin@example.com]
 //
-// Settings come from the ZNDRAW_AUTH_* environment variables (see the
-// README).
+// (and the other flags of examples/nethttp). Settings come from the
+// ZNDRAW_AUTH_* environment variables (see the README). The files of
+// package main are self-contained: copied into a module of your own they
+// build with only the kit's public packages and bun.
 package main
 
 import (
 	"context"
 	"flag"
 	"net/http"
+	"os"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/core"
-	"github.com/zincware/zndraw-auth-go/examples/internal/setup"
 	"github.com/zincware/zndraw-auth-go/hooks"
+	"github.com/zincware/zndraw-auth-go/serve"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
 
 func main() {
 	protect := flag.String("protect", "", "comma-separated emails of accounts that cannot be deleted")
-	flags := setup.ParseFlags()
-	ctx := context.Background()
-	db := setup.Must(setup.OpenDB(ctx, flags.DatabaseURL))
+	flags := serve.ParseFlags("examples/hooks")
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(context.Background(), flags, strings.Split(*protect, ","), logger); err != nil {
+		logger.Error(err.Error())
+		os.Exit(1)
+	}
+}
+
+// run opens the kit's database, adds the host's welcome_log table to it,
+// and serves with the application's hooks until SIGINT or SIGTERM.
+func run(ctx context.Context, flags *serve.Flags, protected []string, logger *slog.Logger) error {
+	db, err := serve.OpenDB(ctx, flags.DatabaseURL, logger) // bunstore.Open + bunstore.Migrate
+	if err != nil {
+		return err
+	}
 	defer db.Close()
-	setup.Check(createWelcomeLog(ctx, db))
-	logger := setup.NewLogger()
-	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{
-		Store:  bunstore.New(db),
-		Hooks:  appHooks(db, LogSender{Logger: logger}, strings.Split(*protect, ",")),
-		Logger: logger,
-	}))
-	kit := setup.Must(nethttpauth.New(app.Config))
-	srv := &http.Server{Handler: newMux(kit), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))
+	if err := createWelcomeLog(ctx, db); err != nil {
+		return err
+	}
+	h := hooks.Compose(appHooks(logger, db, LogSender{Logger: logger}, protected), flags.Hooks())
+	cfg, err := serve.ConfigFromEnv(ctx, bunstore.New(db), h, logger)
+	if err != nil {
+		return err
+	}
+	flags.Apply(&cfg)
+	kit, err := nethttpauth.New(cfg)
+	if err != nil {
+		return err
+	}
+	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit), serve.DefaultTimeouts()), logger)
 }
 
 // appHooks is every hook set of the application, run in this order: the

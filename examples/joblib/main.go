@@ -20,34 +20,57 @@
 //
 //	go run ./examples/joblib [-addr 127.0.0.1:8000] [-database-url sqlite:///zndraw-auth.db]
 //
-// (or -database-url postgres://...). Settings come from the ZNDRAW_AUTH_*
-// environment variables (see the README).
+// (or -database-url postgres://...; the other flags of examples/nethttp
+// too). Settings come from the ZNDRAW_AUTH_* environment variables (see the
+// README). The files of package main are self-contained: copied into a
+// module of your own they build with only the kit's public packages and
+// bun.
 package main
 
 import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
+	"os"
 
 	"github.com/uptrace/bun"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
-	"github.com/zincware/zndraw-auth-go/examples/internal/setup"
+	"github.com/zincware/zndraw-auth-go/hooks"
+	"github.com/zincware/zndraw-auth-go/serve"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
 
 func main() {
-	flags := setup.ParseFlags()
-	ctx := context.Background()
-	db := setup.Must(setup.OpenDB(ctx, flags.DatabaseURL)) // bunstore.Open + bunstore.Migrate
+	flags := serve.ParseFlags("examples/joblib")
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(context.Background(), flags, logger); err != nil {
+		logger.Error(err.Error())
+		os.Exit(1)
+	}
+}
+
+// run brings up the schema (the kit's tables, then the job table) and
+// serves until SIGINT or SIGTERM.
+func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
+	db, err := serve.OpenDB(ctx, flags.DatabaseURL, logger) // bunstore.Open + bunstore.Migrate
+	if err != nil {
+		return err
+	}
 	defer db.Close()
-	setup.Check(createJobTable(ctx, db))
-	logger := setup.NewLogger()
-	app := setup.Must(setup.NewWith(ctx, flags, setup.Options{Store: bunstore.New(db), Logger: logger}))
-	kit := setup.Must(nethttpauth.New(app.Config))
-	srv := &http.Server{Handler: newMux(kit, db, logger), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))
+	if err := createJobTable(ctx, db); err != nil {
+		return err
+	}
+	cfg, err := serve.ConfigFromEnv(ctx, bunstore.New(db), hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
+	if err != nil {
+		return err
+	}
+	flags.Apply(&cfg)
+	kit, err := nethttpauth.New(cfg)
+	if err != nil {
+		return err
+	}
+	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit, db, logger), serve.DefaultTimeouts()), logger)
 }
 
 // newMux mounts the kit's routes and the job routes; unknown paths answer

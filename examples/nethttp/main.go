@@ -1,6 +1,7 @@
-// Command nethttp is a complete zndraw-auth server on net/http: every router
-// of the kit (reset and verify included) plus three demo routes that show
-// the middleware:
+// Command nethttp is a complete zndraw-auth server on net/http: every
+// router of the kit (reset and verify included), the CLI login's approval
+// page, the OpenAPI document at /openapi.json, and three demo routes that
+// show the middleware:
 //
 //	GET /protected            {"message":"Hello <email>!"}   (active user)
 //	GET /protected/superuser  the same, superusers only
@@ -11,40 +12,63 @@
 //
 //	go run ./examples/nethttp [-addr 127.0.0.1:8000] [-database-url sqlite:///zndraw-auth.db] [-outbox tokens.jsonl]
 //
-// Settings come from the ZNDRAW_AUTH_* environment variables (see the
-// README).
+// -approval-page=false, -openapi=false and -register=false turn those parts
+// off; -version prints the version. Settings come from the ZNDRAW_AUTH_*
+// environment variables (see the README).
+//
+// The file is self-contained: copied into a module of your own it builds
+// with only the kit's public packages.
 package main
 
 import (
 	"context"
-	"fmt"
+	"log/slog"
 	"net/http"
-	"time"
+	"os"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/core"
-	"github.com/zincware/zndraw-auth-go/examples/internal/setup"
+	"github.com/zincware/zndraw-auth-go/hooks"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/serve"
 )
 
 func main() {
-	flags := setup.ParseFlags()
-	app := setup.Must(setup.New(context.Background(), flags))
-	defer app.Close()
-	kit := setup.Must(nethttpauth.New(app.Config))
-	mux := http.NewServeMux()
-	kit.Mount(mux)
-	mountDemo(mux, kit)
-	mux.Handle("/", nethttpauth.NotFoundHandler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	setup.Check(setup.Serve(flags.Addr, app.Logger, srv.Serve, srv.Shutdown))
+	flags := serve.ParseFlags("examples/nethttp")
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(context.Background(), flags, logger); err != nil {
+		logger.Error(err.Error())
+		os.Exit(1)
+	}
 }
 
-// mountDemo adds the demo routes, protected by the kit's middleware.
-func mountDemo(mux *http.ServeMux, kit *nethttpauth.Kit) {
+// run serves until SIGINT or SIGTERM; every startup error is returned.
+func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
+	store, closeStore, err := serve.OpenStore(ctx, flags.DatabaseURL, logger)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	cfg, err := serve.ConfigFromEnv(ctx, store, hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
+	if err != nil {
+		return err
+	}
+	flags.Apply(&cfg)
+	kit, err := nethttpauth.New(cfg)
+	if err != nil {
+		return err
+	}
+	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit), serve.DefaultTimeouts()), logger)
+}
+
+// newMux mounts the kit, the demo routes behind its middleware, and the
+// kit's JSON 404 for every other path.
+func newMux(kit *nethttpauth.Kit) *http.ServeMux {
+	mux := http.NewServeMux()
+	kit.Mount(mux)
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, _ := core.UserFromContext(r.Context())
-		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, map[string]string{"message": fmt.Sprintf("Hello %s!", user.Email)}))
+		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, map[string]string{"message": "Hello " + user.Email + "!"}))
 	})
 	mux.Handle("GET /protected", kit.RequireUser(hello))
 	// Host defaults set before the kit writes: its answers replace them.
@@ -65,4 +89,6 @@ func mountDemo(mux *http.ServeMux, kit *nethttpauth.Kit) {
 		}
 		nethttpauth.Write(w, httpapi.JSON(http.StatusOK, map[string]*httpapi.UserRead{"user": user}))
 	})))
+	mux.Handle("/", nethttpauth.NotFoundHandler())
+	return mux
 }
