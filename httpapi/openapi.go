@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"net/http"
 	"strings"
+
+	"github.com/zincware/zndraw-auth-go/internal/version"
 )
 
 // OpenAPIPath is where the OpenAPI document is served when Config.OpenAPI
@@ -18,10 +21,19 @@ const OpenAPIPath = "/openapi.json"
 //go:embed openapi.json
 var openAPISpec []byte
 
+// OpenAPIVersionPlaceholder is info.version in the embedded openapi.json;
+// the documents OpenAPISpec and API.OpenAPI return carry the kit's module
+// version of the running binary instead (v1.2.3, or "(devel)" in a build
+// of a checkout).
+const OpenAPIVersionPlaceholder = version.Devel
+
 // OpenAPISpec returns the OpenAPI 3.1 document of every route the kit can
-// mount, at the default prefixes (the embedded openapi.json). Use
-// API.OpenAPI for the document of one configured API.
-func OpenAPISpec() []byte { return append([]byte(nil), openAPISpec...) }
+// mount, at the default prefixes (the embedded openapi.json, with the
+// kit's version). Use API.OpenAPI for the document of one configured API.
+func OpenAPISpec() []byte {
+	v, _ := json.Marshal(version.Get())
+	return bytes.Replace(openAPISpec, []byte(`"version": "`+OpenAPIVersionPlaceholder+`"`), append([]byte(`"version": `), v...), 1)
+}
 
 // OpenAPI returns the OpenAPI 3.1 document of this API: only the mounted
 // routes, at the configured prefixes and approval page path, with the
@@ -78,6 +90,7 @@ func (a *API) openAPIDocument(withSelf bool) []byte {
 		paths[m.to+strings.TrimPrefix(path, m.from)] = it
 	}
 	doc["paths"] = paths
+	doc["info"].(map[string]any)["version"] = version.Get()
 	components := doc["components"].(map[string]any)
 	schemes := components["securitySchemes"].(map[string]any)
 	if a.cookie == nil {

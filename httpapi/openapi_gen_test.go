@@ -234,6 +234,7 @@ func openAPIDocument() obj {
 		},
 		"/openapi.json": obj{"x-zndraw-group": "openapi", "get": op("openapi", "This document", []string{"meta"}, obj{
 			"200": resp("The OpenAPI document, paths at the configured prefixes.", obj{"type": "object"}),
+			"413": r413,
 		})},
 	}
 
@@ -336,10 +337,32 @@ func openAPIDocument() obj {
 			},
 			"required": []string{"loc", "msg", "type"}},
 	}
+	// Public operations say so: an empty security requirement.
+	for _, item := range paths {
+		for _, v := range item.(obj) {
+			if o, isOp := v.(obj); isOp {
+				if _, has := o["security"]; !has {
+					o["security"] = []any{}
+				}
+			}
+		}
+	}
 	return obj{
 		"openapi": "3.1.0",
-		"info": obj{"title": "zndraw-auth", "version": "0.2.3",
+		"info": obj{"title": "zndraw-auth",
+			// The kit's module version; a served document carries the
+			// version of the running binary (see httpapi.OpenAPISpec).
+			"version": httpapi.OpenAPIVersionPlaceholder,
+			"license": obj{"name": "MIT", "identifier": "MIT"},
 			"description": "The HTTP API of zndraw-auth 0.2.3 as served by zndraw-auth-go. Paths are shown at the default prefixes; a served document (GET /openapi.json) shows the configured ones and only the mounted routes."},
+		// The origin of the server that serves the document; a template
+		// rather than a relative "/", which clients and validators that
+		// match absolute URLs (kin-openapi's router) cannot use.
+		"servers": []any{obj{"url": "{scheme}://{host}", "description": "The server that serves this document.",
+			"variables": obj{
+				"scheme": obj{"default": "http", "enum": []string{"http", "https"}},
+				"host":   obj{"default": "127.0.0.1:8000", "description": "host[:port] of the server"},
+			}}},
 		"paths": paths,
 		"components": obj{
 			"schemas": schemas,
