@@ -35,6 +35,10 @@ func TestAdapter(t *testing.T) {
 		var group gin.IRouter = r
 		if a.Prefix != "" {
 			group = r.Group(a.Prefix)
+			// Mounted on a group, the kit's 405s need the engine's
+			// NoMethod machinery (on the engine, Mount sets it up).
+			r.HandleMethodNotAllowed = true
+			r.NoMethod(kit.NoMethodHandler())
 		}
 		group.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 		kit.Mount(group)

@@ -167,10 +167,10 @@ func idRows(ids ...string) []hostileRequest {
 //     path, where the slash splits the segment (404 {"detail":"Not Found"}
 //     from NoRoute); net/http and fiber pass "a/b" to the route.
 //   - a method outside the router's list ("PROPFIND"): net/http hands it
-//     to the route (405 {"detail":"Method Not Allowed"}); gin has no tree
-//     for it (NoRoute 404 {"detail":"Not Found"}); fiber refuses it before
-//     routing (400 text/plain "Invalid http method", unless the app lists it
-//     in fiber.Config.RequestMethods).
+//     to the route, gin to its NoMethod handler (both 405 {"detail":"Method
+//     Not Allowed"} on the kit's paths); fiber refuses it before routing
+//     (400 text/plain "Invalid http method", unless the app lists it in
+//     fiber.Config.RequestMethods).
 //
 // They must never be a 5xx; their answers are logged, not compared.
 func knownDifferenceRows() []hostileRequest {
