@@ -1,34 +1,42 @@
 // Command zndraw-auth-login logs a command-line user in to a zndraw-auth
-// server through the browser (the CLI device-code login):
+// server through the browser (the CLI device-code login), and keeps one
+// token per server:
 //
 //	zndraw-auth-login -server https://zndraw.example.com [-open] [-print-token]
+//	zndraw-auth-login status [-server URL]
+//	zndraw-auth-login token  [-server URL]
+//	zndraw-auth-login logout [-server URL]
+//	zndraw-auth-login -version
 //
-// It starts a CLI login, prints the code and the approval URL (and opens it
-// with -open), waits while the user signs in and approves in the browser,
-// and saves the access token with mode 0600 to
-// $XDG_CONFIG_HOME/zndraw-auth/token (os.UserConfigDir; -token-file
-// overrides it). With -print-token the token is written to standard output
-// instead, and everything else goes to standard error, so
+// A login starts a CLI login, prints the code and the approval URL (and
+// opens it with -open), waits while the user signs in and approves in the
+// browser, and saves the access token with mode 0600 in a token file that
+// records the server it is for: <user config dir>/zndraw-auth/tokens/
+// <server>.json (os.UserConfigDir; -token-file overrides it), so logins to
+// several servers live side by side. With -print-token the token is written
+// to standard output instead, and everything else goes to standard error,
+// so
 //
 //	TOKEN=$(zndraw-auth-login -server URL -print-token)
 //
-// works. Exit status: 0 logged in, 1 failed (denied, expired, network), 2
-// bad usage.
+// works. status shows the saved logins and whether the server still
+// accepts each token; token prints a saved token; logout revokes the token
+// on the server and deletes its file. -server defaults to
+// $ZNDRAW_AUTH_SERVER; status, token and logout also find a single saved
+// login without it. Exit status: 0 done, 1 failed (denied, expired,
+// network, not logged in), 2 bad usage.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
-	"time"
 
 	"github.com/zincware/zndraw-auth-go/client"
+	"github.com/zincware/zndraw-auth-go/internal/version"
 )
 
 func main() {
@@ -61,101 +69,58 @@ type app struct {
 	clientOpts []client.Option
 }
 
+// name is the command's name in messages.
+const name = "zndraw-auth-login"
+
 // userAgent names the tool on the approval page.
 const userAgent = "zndraw-auth-login (zndraw-auth-go)"
 
+const usage = `Usage:
+  zndraw-auth-login [login] -server URL [-open] [-print-token] [-token-file PATH] [-timeout D]
+  zndraw-auth-login status [-server URL] [-token-file PATH]
+  zndraw-auth-login token  [-server URL] [-token-file PATH]
+  zndraw-auth-login logout [-server URL] [-token-file PATH]
+  zndraw-auth-login -version
+
+login   logs in through the browser and saves a token for the server
+status  shows the saved logins and whether each token still works
+token   prints the saved token of a server
+logout  revokes the token on the server and deletes its file
+
+-server defaults to $ZNDRAW_AUTH_SERVER.
+`
+
+// run dispatches to the subcommand (login by default) and returns the exit
+// status.
 func (a *app) run(ctx context.Context, args []string) int {
-	fs := flag.NewFlagSet("zndraw-auth-login", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
-	server := fs.String("server", a.getenv("ZNDRAW_AUTH_SERVER"), "base URL of the zndraw-auth server (default $ZNDRAW_AUTH_SERVER)")
-	open := fs.Bool("open", false, "open the approval page in the browser")
-	printToken := fs.Bool("print-token", false, "print the token to standard output instead of saving it; messages go to standard error")
-	tokenFile := fs.String("token-file", "", "where to save the token (default <user config dir>/zndraw-auth/token)")
-	timeout := fs.Duration("timeout", 15*time.Minute, "give up after this long")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: zndraw-auth-login -server URL [-open] [-print-token] [-token-file PATH]\n\n"+
-			"Logs in through the browser and saves an access token.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	if len(args) > 0 {
+		switch args[0] {
+		case "login":
+			return a.login(ctx, args[1:])
+		case "status":
+			return a.status(ctx, args[1:])
+		case "token":
+			return a.token(args[1:])
+		case "logout":
+			return a.logout(ctx, args[1:])
+		case "help", "-h", "-help", "--help":
+			fmt.Fprint(a.stdout, usage)
+			return 0
+		case "version", "-version", "--version":
+			fmt.Fprintln(a.stdout, version.Line(name))
 			return 0
 		}
-		return 2
 	}
-	if *server == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return 2
-	}
-	if !strings.HasPrefix(*server, "http://") && !strings.HasPrefix(*server, "https://") {
-		fmt.Fprintf(a.stderr, "zndraw-auth-login: -server must be an http:// or https:// URL, not %q\n", *server)
-		return 2
-	}
-	path := *tokenFile
-	if !*printToken && path == "" {
-		p, err := defaultTokenPath(a.configDir)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "zndraw-auth-login: %v (use -token-file or -print-token)\n", err)
-			return 1
-		}
-		path = p
-	}
+	return a.login(ctx, args)
+}
 
-	msg := a.stdout
-	if *printToken {
-		msg = a.stderr
-	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	c := client.New(*server, append([]client.Option{client.WithUserAgent(userAgent)}, a.clientOpts...)...)
+// fail prints a message prefixed with the command's name and returns 1.
+func (a *app) fail(format string, args ...any) int {
+	fmt.Fprintf(a.stderr, name+": "+format+"\n", args...)
+	return 1
+}
 
-	ch, err := c.StartCLILogin(ctx)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "zndraw-auth-login: starting the login at %s: %v\n", *server, err)
-		return 1
-	}
-	fmt.Fprintf(msg, "To log in, open this page in a browser where you can sign in:\n\n    %s\n\n", ch.ApproveURL)
-	fmt.Fprintf(msg, "and check that it shows the code  %s\n", ch.Code)
-	fmt.Fprintf(msg, "Approve only if you started this login yourself.\n\n")
-	if *open {
-		if err := a.openURL(ch.ApproveURL); err != nil {
-			fmt.Fprintf(msg, "(Could not open a browser: %v. Open the page yourself.)\n\n", err)
-		}
-	}
-
-	prog := newProgress(msg, a.isTTY(msg), ch.ExpiresIn)
-	prog.start()
-	token, err := c.WaitCLILogin(ctx, ch, prog.tick)
-	prog.done()
-	if err != nil {
-		switch {
-		case errors.Is(err, client.ErrChallengeNotFound):
-			fmt.Fprintln(a.stderr, "zndraw-auth-login: the login was denied in the browser (or its code was already used).")
-		case errors.Is(err, client.ErrChallengeExpired):
-			fmt.Fprintln(a.stderr, "zndraw-auth-login: the code expired before anyone approved it; run the command again.")
-		case errors.Is(err, context.DeadlineExceeded):
-			fmt.Fprintf(a.stderr, "zndraw-auth-login: gave up after %s.\n", *timeout)
-		case errors.Is(err, context.Canceled):
-			fmt.Fprintln(a.stderr, "zndraw-auth-login: interrupted.")
-		default:
-			fmt.Fprintf(a.stderr, "zndraw-auth-login: %v\n", err)
-		}
-		return 1
-	}
-
-	who := "the approving user"
-	if me, err := c.Me(ctx, token); err == nil {
-		who = me.Email
-	}
-	if *printToken {
-		fmt.Fprintf(msg, "Logged in as %s.\n", who)
-		fmt.Fprintln(a.stdout, token)
-		return 0
-	}
-	if err := saveToken(path, token); err != nil {
-		fmt.Fprintf(a.stderr, "zndraw-auth-login: saving the token: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(msg, "Logged in as %s. The token is saved in %s\n", who, path)
-	return 0
+// newClient is the command's client for server.
+func (a *app) newClient(server string) *client.Client {
+	return client.New(server, append([]client.Option{client.WithUserAgent(userAgent)}, a.clientOpts...)...)
 }

@@ -55,17 +55,17 @@ func TestRun(t *testing.T) {
 	}{
 		{
 			name: "saves the token", args: []string{"-open"}, browser: "approve", wantCode: 0,
-			wantStdout: []string{"check that it shows the code", "/auth/cli-login/", "Waiting for approval", "Logged in as alice@example.com", "token is saved in"},
+			wantStdout: []string{"check that it shows the code", "/auth/cli-login/", "Waiting for approval", " as alice@example.com", "token is saved in"},
 			wantFile:   true,
 		},
 		{
 			name: "terminal progress", args: []string{"-open"}, tty: true, browser: "approve", wantCode: 0,
-			wantStdout: []string{"\rWaiting for approval in the browser... 0:01 (code expires in 4:59)\033[K", "Logged in as"},
+			wantStdout: []string{"\rWaiting for approval in the browser... 0:01 (code expires in 4:59)\033[K", "Logged in to http://127.0.0.1"},
 			wantFile:   true,
 		},
 		{
 			name: "print token", args: []string{"-open", "-print-token"}, browser: "approve", wantCode: 0,
-			wantStderr: []string{"check that it shows the code", "Logged in as alice@example.com"},
+			wantStderr: []string{"check that it shows the code", " as alice@example.com"},
 			exactToken: true,
 		},
 		{
@@ -133,15 +133,18 @@ func TestRun(t *testing.T) {
 				_, err := client.New(base).Me(t.Context(), strings.TrimSpace(tok))
 				require.NoError(t, err, "the printed token works")
 			}
-			file := filepath.Join(cfg, "zndraw-auth", "token")
+			dir := filepath.Join(cfg, "zndraw-auth", "tokens")
+			file := filepath.Join(dir, fileName(base))
 			_, err := os.Stat(file)
 			if !tc.wantFile {
 				require.ErrorIs(t, err, os.ErrNotExist)
 				return
 			}
-			data, err := os.ReadFile(file)
+			l, err := loadLogin(file)
 			require.NoError(t, err)
-			_, err = client.New(base).Me(t.Context(), strings.TrimSpace(string(data)))
+			require.Equal(t, base, l.Server, "the file records the server")
+			require.Equal(t, "alice@example.com", l.Email)
+			_, err = client.New(base).Me(t.Context(), l.AccessToken)
 			require.NoError(t, err, "the saved token works")
 			if !tc.tty {
 				require.NotContains(t, stdout.String(), "\r")
@@ -150,47 +153,71 @@ func TestRun(t *testing.T) {
 	}
 }
 
-func TestSaveToken(t *testing.T) {
+func TestSaveLogin(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("POSIX file modes")
 	}
 	dir := t.TempDir()
-	// An existing directory with loose permissions is tightened, an
+	// Existing directories with loose permissions are tightened, an
 	// existing token replaced.
-	own := filepath.Join(dir, "zndraw-auth")
-	require.NoError(t, os.Mkdir(own, 0o755))
-	file := filepath.Join(own, "token")
+	own := filepath.Join(dir, "zndraw-auth", "tokens")
+	require.NoError(t, os.MkdirAll(own, 0o755))
+	file := filepath.Join(own, "https_a.example.json")
 	require.NoError(t, os.WriteFile(file, []byte("old\n"), 0o644))
 
-	require.NoError(t, saveToken(file, "new-token"))
-	data, err := os.ReadFile(file)
+	want := savedLogin{Server: "https://a.example", Email: "a@example.com", AccessToken: "new-token", SavedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	require.NoError(t, saveLogin(file, want))
+	got, err := loadLogin(file)
 	require.NoError(t, err)
-	require.Equal(t, "new-token\n", string(data))
+	require.Equal(t, want, *got)
 	fi, err := os.Stat(file)
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	di, err := os.Stat(own)
-	require.NoError(t, err)
-	require.Equal(t, os.FileMode(0o700), di.Mode().Perm())
+	for _, d := range []string{own, filepath.Dir(own)} {
+		di, err := os.Stat(d)
+		require.NoError(t, err)
+		require.Equal(t, os.FileMode(0o700), di.Mode().Perm(), d)
+	}
 	entries, err := os.ReadDir(own)
 	require.NoError(t, err)
 	require.Len(t, entries, 1, "no temporary file is left behind")
 
 	// A fresh nested directory is created 0700.
-	nested := filepath.Join(dir, "a", "b", "token")
-	require.NoError(t, saveToken(nested, "t"))
+	nested := filepath.Join(dir, "a", "b", "token.json")
+	require.NoError(t, saveLogin(nested, want))
 	ni, err := os.Stat(filepath.Dir(nested))
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o700), ni.Mode().Perm())
 
-	require.Error(t, saveToken(filepath.Join(dir, "x"), ""))
+	require.Error(t, saveLogin(filepath.Join(dir, "x"), savedLogin{Server: "https://a.example"}))
+	_, err = loadLogin(filepath.Join(dir, "zndraw-auth", "tokens"))
+	require.Error(t, err, "a directory is no token file")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "plain"), []byte("eyJ...\n"), 0o600))
+	_, err = loadLogin(filepath.Join(dir, "plain"))
+	require.ErrorContains(t, err, "not a token file")
 }
 
-func TestDefaultTokenPath(t *testing.T) {
-	p, err := defaultTokenPath(func() (string, error) { return "/home/u/.config", nil })
+func TestServerNames(t *testing.T) {
+	for _, tc := range []struct{ in, norm, file string }{
+		{"http://127.0.0.1:8000", "http://127.0.0.1:8000", "http_127.0.0.1_8000.json"},
+		{"HTTP://127.0.0.1:8000/", "http://127.0.0.1:8000", "http_127.0.0.1_8000.json"},
+		{"https://ZnDraw.example.com:443", "https://zndraw.example.com", "https_zndraw.example.com.json"},
+		{"http://example.com:80/auth/", "http://example.com/auth", "http_example.com_auth.json"},
+		{"http://[::1]:8000", "http://[::1]:8000", "http____1__8000.json"},
+	} {
+		norm, err := normalizeServer(tc.in)
+		require.NoError(t, err, tc.in)
+		require.Equal(t, tc.norm, norm, tc.in)
+		require.Equal(t, tc.file, fileName(norm), tc.in)
+	}
+	for _, bad := range []string{"", "ftp://x", "http://", "127.0.0.1:8000"} {
+		_, err := normalizeServer(bad)
+		require.Error(t, err, bad)
+	}
+	p, err := tokenDir(func() (string, error) { return "/home/u/.config", nil })
 	require.NoError(t, err)
-	require.Equal(t, filepath.Join("/home/u/.config", "zndraw-auth", "token"), p)
-	_, err = defaultTokenPath(func() (string, error) { return "", os.ErrNotExist })
+	require.Equal(t, filepath.Join("/home/u/.config", "zndraw-auth", "tokens"), p)
+	_, err = tokenDir(func() (string, error) { return "", os.ErrNotExist })
 	require.Error(t, err)
 }
 
