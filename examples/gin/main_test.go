@@ -11,6 +11,7 @@ import (
 	ginauth "github.com/zincware/zndraw-auth-go/adapters/gin"
 	"github.com/zincware/zndraw-auth-go/conformance"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/kittest"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
 
@@ -48,4 +49,13 @@ func TestExampleServer(t *testing.T) {
 	}
 	target.BaseURL = srv.URL
 	conformance.Run(t, target)
+}
+
+// TestTheServer: the example started as main starts it serves the whole
+// product (the README's promise, on gin).
+func TestTheServer(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	t.Setenv("ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL", "")
+	base, _ := kittest.StartExample(t, run, "-database-url", "memory://")
+	kittest.CheckProduct(t, base)
 }
