@@ -17,6 +17,11 @@
 //	})
 //	r.NoRoute(ginauth.NotFoundHandler())      // {"detail":"Not Found"} for unknown paths
 //
+// Mount registers each path for the methods it serves only (gin's debug
+// mode lists one line per route); other methods get the kit's JSON 405
+// through gin's NoMethod machinery, which Mount sets up when given the
+// *gin.Engine (see Mount for a group).
+//
 // # Engine settings
 //
 // One gin default should change, and one difference remains:

@@ -11,8 +11,11 @@
 //	if err := bunstore.Migrate(ctx, db); err != nil { ... }
 //	store := bunstore.New(db) // a core.Store
 //
-// Open picks the driver and the pool from the URL (see Open). Migrate
-// creates or updates the schema and is called explicitly at startup. New
+// Open picks the driver and the pool from the URL (see Open); when the
+// database cannot be reached its error is one line that says why. Migrate
+// creates or updates the schema, is called explicitly at startup, and logs
+// one line with the database and the migrations it applied
+// (WithMigrateLogger). New
 // works on a *bun.DB, a bun.Conn or a bun.Tx, so a host application can put
 // the store's writes in its own transaction.
 //
