@@ -11,25 +11,24 @@
 //   - ConfigFromEnv: settings from the ZNDRAW_AUTH_* variables, the
 //     Service, the default admin and the trusted proxies, as an
 //     httpapi.Config for any adapter;
-//   - Flags: the example servers' command-line flags (-addr,
-//     -database-url, -outbox, -approval-page, -openapi, -register,
-//     -version), and Outbox, the development hook behind -outbox;
+//   - Main, Flags: a server's main function and the example servers'
+//     command-line flags (-addr, -database-url, -outbox, -approval-page,
+//     -openapi, -register, -version), and Outbox, the development hook
+//     behind -outbox;
 //   - Version: the kit's module version.
 //
-// A complete server on net/http:
+// A server program is serve.Main with a run function (see ExampleMain;
+// examples/nethttp is one in full):
 //
-//	flags := serve.ParseFlags("my-server")
-//	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-//	store, closeStore, err := serve.OpenStore(ctx, flags.DatabaseURL, logger)
-//	...
-//	cfg, err := serve.ConfigFromEnv(ctx, store, hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
-//	...
-//	flags.Apply(&cfg)
-//	kit, err := nethttpauth.New(cfg)
-//	...
-//	mux := http.NewServeMux()
-//	kit.Mount(mux)
-//	err = serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(mux, serve.DefaultTimeouts()), logger)
+//	func main() { serve.Main("my-server", run) }
 //
-// (examples/nethttp is this program in full).
+//	func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
+//		store, closeStore, err := serve.OpenStore(ctx, flags.DatabaseURL, logger)
+//		...
+//		cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
+//		...
+//		kit, err := nethttpauth.New(cfg)
+//		...
+//		return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(mux, serve.DefaultTimeouts()), logger)
+//	}
 package serve

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/hooks"
@@ -32,35 +31,27 @@ func ExampleFlags_Apply() {
 	// Output: 127.0.0.1:8000 true false false true
 }
 
-// A complete server: the store from -database-url, settings from the
-// environment, every router with the approval page and the OpenAPI
-// document, and graceful shutdown.
-func ExampleListenAndServe() {
-	flags := serve.ParseFlags("my-server")
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(context.Background(), flags, logger); err != nil {
-		logger.Error(err.Error())
-		os.Exit(1)
-	}
-}
-
-func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
-	store, closeStore, err := serve.OpenStore(ctx, flags.DatabaseURL, logger)
-	if err != nil {
-		return err
-	}
-	defer closeStore()
-	cfg, err := serve.ConfigFromEnv(ctx, store, hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
-	if err != nil {
-		return err
-	}
-	flags.Apply(&cfg)
-	kit, err := nethttpauth.New(cfg)
-	if err != nil {
-		return err
-	}
-	mux := http.NewServeMux()
-	kit.Mount(mux)
-	mux.Handle("/", nethttpauth.NotFoundHandler())
-	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(mux, serve.DefaultTimeouts()), logger)
+// A complete server program: the store from -database-url, settings from
+// the environment, every router with the approval page and the OpenAPI
+// document (unless the flags turn them off), limits against slow clients,
+// and graceful shutdown. examples/nethttp adds demo routes.
+func ExampleMain() {
+	serve.Main("my-server", func(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
+		store, closeStore, err := serve.OpenStore(ctx, flags.DatabaseURL, logger)
+		if err != nil {
+			return err
+		}
+		defer closeStore()
+		cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
+		if err != nil {
+			return err
+		}
+		kit, err := nethttpauth.New(cfg)
+		if err != nil {
+			return err
+		}
+		mux := http.NewServeMux()
+		kit.Mount(mux)
+		return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(mux, serve.DefaultTimeouts()), logger)
+	})
 }

@@ -66,9 +66,14 @@ func (a *app) logins(t *target) (map[string]*savedLogin, error) {
 	return map[string]*savedLogin{path: l}, nil
 }
 
-// one resolves t to a single saved login; code is the exit status when
-// there is none or more than one.
-func (a *app) one(t *target) (path string, l *savedLogin, code int) {
+// one parses the arguments of a subcommand about a single saved login and
+// resolves it; l is nil and code the exit status when the arguments are
+// wrong or there is no login or more than one.
+func (a *app) one(cmd string, args []string) (path string, l *savedLogin, code int) {
+	fl, t := a.flags(cmd)
+	if code, done := parse(fl, args); done {
+		return "", nil, code
+	}
 	logins, err := a.logins(t)
 	if err != nil {
 		return "", nil, a.fail("%v", err)
@@ -133,11 +138,7 @@ func (a *app) status(ctx context.Context, args []string) int {
 
 // token prints the saved token of one server, for scripts.
 func (a *app) token(args []string) int {
-	fl, t := a.flags("token")
-	if code, done := parse(fl, args); done {
-		return code
-	}
-	_, l, code := a.one(t)
+	_, l, code := a.one("token", args)
 	if l == nil {
 		return code
 	}
@@ -149,11 +150,7 @@ func (a *app) token(args []string) int {
 // the server cannot be reached the file is kept: the token would stay
 // valid there.
 func (a *app) logout(ctx context.Context, args []string) int {
-	fl, t := a.flags("logout")
-	if code, done := parse(fl, args); done {
-		return code
-	}
-	path, l, code := a.one(t)
+	path, l, code := a.one("logout", args)
 	if l == nil {
 		return code
 	}

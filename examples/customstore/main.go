@@ -42,21 +42,13 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"os"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/hooks"
 	"github.com/zincware/zndraw-auth-go/serve"
 )
 
-func main() {
-	flags := serve.ParseFlags("examples/customstore")
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(context.Background(), flags, logger); err != nil {
-		logger.Error(err.Error())
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("examples/customstore", run) }
 
 // run opens the custom store and serves until SIGINT or SIGTERM.
 func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
@@ -65,11 +57,10 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	cfg, err := serve.ConfigFromEnv(ctx, store, hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
+	cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
 	if err != nil {
 		return err
 	}
-	flags.Apply(&cfg)
 	kit, err := nethttpauth.New(cfg)
 	if err != nil {
 		return err

@@ -23,7 +23,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"os"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
@@ -34,14 +33,7 @@ import (
 	"github.com/zincware/zndraw-auth-go/serve"
 )
 
-func main() {
-	flags := serve.ParseFlags("examples/fiber")
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(context.Background(), flags, logger); err != nil {
-		logger.Error(err.Error())
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("examples/fiber", run) }
 
 // run serves until SIGINT or SIGTERM; every startup error is returned.
 func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
@@ -50,11 +42,10 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 		return err
 	}
 	defer closeStore()
-	cfg, err := serve.ConfigFromEnv(ctx, store, hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
+	cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
 	if err != nil {
 		return err
 	}
-	flags.Apply(&cfg)
 	kit, err := fiberauth.New(cfg)
 	if err != nil {
 		return err

@@ -34,15 +34,10 @@ import (
 )
 
 func main() {
-	flags := serve.ParseFlags("examples/gin")
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if os.Getenv(gin.EnvGinMode) == "" {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	if err := run(context.Background(), flags, logger); err != nil {
-		logger.Error(err.Error())
-		os.Exit(1)
-	}
+	serve.Main("examples/gin", run)
 }
 
 // run serves until SIGINT or SIGTERM; every startup error is returned.
@@ -52,11 +47,10 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 		return err
 	}
 	defer closeStore()
-	cfg, err := serve.ConfigFromEnv(ctx, store, hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
+	cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
 	if err != nil {
 		return err
 	}
-	flags.Apply(&cfg)
 	kit, err := ginauth.New(cfg)
 	if err != nil {
 		return err

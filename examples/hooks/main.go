@@ -32,7 +32,6 @@ import (
 	"context"
 	"flag"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -46,12 +45,9 @@ import (
 
 func main() {
 	protect := flag.String("protect", "", "comma-separated emails of accounts that cannot be deleted")
-	flags := serve.ParseFlags("examples/hooks")
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(context.Background(), flags, strings.Split(*protect, ","), logger); err != nil {
-		logger.Error(err.Error())
-		os.Exit(1)
-	}
+	serve.Main("examples/hooks", func(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
+		return run(ctx, flags, strings.Split(*protect, ","), logger)
+	})
 }
 
 // run opens the kit's database, adds the host's welcome_log table to it,
@@ -65,12 +61,10 @@ func run(ctx context.Context, flags *serve.Flags, protected []string, logger *sl
 	if err := createWelcomeLog(ctx, db); err != nil {
 		return err
 	}
-	h := hooks.Compose(appHooks(logger, db, LogSender{Logger: logger}, protected), flags.Hooks())
-	cfg, err := serve.ConfigFromEnv(ctx, bunstore.New(db), h, logger)
+	cfg, err := flags.Config(ctx, bunstore.New(db), appHooks(logger, db, LogSender{Logger: logger}, protected), logger)
 	if err != nil {
 		return err
 	}
-	flags.Apply(&cfg)
 	kit, err := nethttpauth.New(cfg)
 	if err != nil {
 		return err

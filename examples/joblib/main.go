@@ -31,7 +31,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"os"
 
 	"github.com/uptrace/bun"
 
@@ -41,14 +40,7 @@ import (
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
 
-func main() {
-	flags := serve.ParseFlags("examples/joblib")
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(context.Background(), flags, logger); err != nil {
-		logger.Error(err.Error())
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("examples/joblib", run) }
 
 // run brings up the schema (the kit's tables, then the job table) and
 // serves until SIGINT or SIGTERM.
@@ -61,11 +53,10 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 	if err := createJobTable(ctx, db); err != nil {
 		return err
 	}
-	cfg, err := serve.ConfigFromEnv(ctx, bunstore.New(db), hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
+	cfg, err := flags.Config(ctx, bunstore.New(db), hooks.Audit(logger), logger)
 	if err != nil {
 		return err
 	}
-	flags.Apply(&cfg)
 	kit, err := nethttpauth.New(cfg)
 	if err != nil {
 		return err

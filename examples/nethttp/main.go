@@ -24,7 +24,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"os"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/core"
@@ -33,14 +32,7 @@ import (
 	"github.com/zincware/zndraw-auth-go/serve"
 )
 
-func main() {
-	flags := serve.ParseFlags("examples/nethttp")
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(context.Background(), flags, logger); err != nil {
-		logger.Error(err.Error())
-		os.Exit(1)
-	}
-}
+func main() { serve.Main("examples/nethttp", run) }
 
 // run serves until SIGINT or SIGTERM; every startup error is returned.
 func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
@@ -49,11 +41,10 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 		return err
 	}
 	defer closeStore()
-	cfg, err := serve.ConfigFromEnv(ctx, store, hooks.Compose(hooks.Audit(logger), flags.Hooks()), logger)
+	cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
 	if err != nil {
 		return err
 	}
-	flags.Apply(&cfg)
 	kit, err := nethttpauth.New(cfg)
 	if err != nil {
 		return err
