@@ -5,7 +5,8 @@
 //     clients from holding connections (DefaultTimeouts; the values and
 //     the reasons are in docs/adapters.md, "Serving");
 //   - Run and ListenAndServe: listen, log "listening on" through slog, and
-//     shut down gracefully on SIGINT or SIGTERM;
+//     shut down gracefully on SIGINT or SIGTERM, waiting for the mails the
+//     Service still has to deliver;
 //   - OpenStore and OpenDB: the store a database URL names (memory://, or
 //     a SQLite or PostgreSQL URL, migrated);
 //   - ConfigFromEnv: settings from the ZNDRAW_AUTH_* variables, the
@@ -25,10 +26,10 @@
 //	func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 //		store, closeStore, err := serve.OpenStore(ctx, flags.DatabaseURL, logger)
 //		...
-//		cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
+//		cfg, err := flags.Config(ctx, store, core.Hooks{}, logger)
 //		...
 //		kit, err := nethttpauth.New(cfg)
 //		...
-//		return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(mux, serve.DefaultTimeouts()), logger)
+//		return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(mux, serve.DefaultTimeouts()), logger, cfg.Service)
 //	}
 package serve

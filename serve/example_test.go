@@ -8,7 +8,7 @@ import (
 	"net/http"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
-	"github.com/zincware/zndraw-auth-go/hooks"
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 	"github.com/zincware/zndraw-auth-go/serve"
 )
@@ -42,7 +42,7 @@ func ExampleMain() {
 			return err
 		}
 		defer closeStore()
-		cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
+		cfg, err := flags.Config(ctx, store, core.Hooks{}, logger) // no hooks of our own; the Service logs security events itself
 		if err != nil {
 			return err
 		}
@@ -52,6 +52,6 @@ func ExampleMain() {
 		}
 		mux := http.NewServeMux()
 		kit.Mount(mux)
-		return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(mux, serve.DefaultTimeouts()), logger)
+		return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(mux, serve.DefaultTimeouts()), logger, cfg.Service)
 	})
 }

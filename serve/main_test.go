@@ -69,6 +69,9 @@ func TestFlagsConfig(t *testing.T) {
 	if err := svc.ForgotPassword(t.Context(), "bob@example.com", core.RequestMeta{}); err != nil {
 		t.Fatal(err)
 	}
+	if err := svc.Drain(t.Context()); err != nil { // delivery hooks run in the background
+		t.Fatal(err)
+	}
 	data, err := os.ReadFile(outbox)
 	if registered != 1 || err != nil || !strings.Contains(string(data), `"kind":"reset"`) {
 		t.Errorf("host hook ran %d times; outbox %q, %v", registered, data, err)

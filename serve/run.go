@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -10,15 +11,24 @@ import (
 	"syscall"
 )
 
+// Drainer is what Run waits for once the server has stopped: a
+// *core.Service, whose delivery hooks (reset and verification mails) run
+// in the background.
+type Drainer interface {
+	Drain(ctx context.Context) error
+}
+
 // Run listens on addr, logs "listening on http://ADDR" (the address
 // actually bound, so :0 shows its port), and runs serve on the listener
 // until serve returns or ctx is done or the process gets SIGINT or SIGTERM.
-// Then it calls shutdown with DefaultTimeouts().Shutdown to finish the
-// requests in flight. serve and shutdown are a server's methods: those of
-// an *http.Server (see ListenAndServe), or a fiber app's Listener and
-// ShutdownWithContext. A serve error after a shutdown began
-// (http.ErrServerClosed) is not an error.
-func Run(ctx context.Context, addr string, logger *slog.Logger, serve func(net.Listener) error, shutdown func(context.Context) error) error {
+// Then it calls shutdown to finish the requests in flight and waits for
+// the deliveries of drain (pass the Service, so that no mail queued by the
+// last requests is lost), all within DefaultTimeouts().Shutdown. serve and
+// shutdown are a server's methods: those of an *http.Server (see
+// ListenAndServe), or a fiber app's Listener and ShutdownWithContext. A
+// serve error after a shutdown began (http.ErrServerClosed) is not an
+// error.
+func Run(ctx context.Context, addr string, logger *slog.Logger, serve func(net.Listener) error, shutdown func(context.Context) error, drain ...Drainer) error {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -48,11 +58,16 @@ func Run(ctx context.Context, addr string, logger *slog.Logger, serve func(net.L
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	for _, d := range drain {
+		if err := d.Drain(sctx); err != nil {
+			return fmt.Errorf("waiting for deliveries: %w", err)
+		}
+	}
 	logger.InfoContext(ctx, "stopped")
 	return nil
 }
 
-// ListenAndServe runs srv on addr with Run.
-func ListenAndServe(ctx context.Context, addr string, srv *http.Server, logger *slog.Logger) error {
-	return Run(ctx, addr, logger, srv.Serve, srv.Shutdown)
+// ListenAndServe runs srv on addr with Run, draining drain at shutdown.
+func ListenAndServe(ctx context.Context, addr string, srv *http.Server, logger *slog.Logger, drain ...Drainer) error {
+	return Run(ctx, addr, logger, srv.Serve, srv.Shutdown, drain...)
 }

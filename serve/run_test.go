@@ -33,16 +33,23 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// drainer counts Drain calls.
+type drainer struct{ calls int }
+
+func (d *drainer) Drain(context.Context) error { d.calls++; return nil }
+
 // TestListenAndServe: the address actually bound is logged through slog
 // as "listening on http://ADDR", the server answers, and when the context
-// ends it shuts down and ListenAndServe returns nil.
+// ends it shuts down, waits for the deliveries, and ListenAndServe returns
+// nil.
 func TestListenAndServe(t *testing.T) {
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	ctx, cancel := context.WithCancel(t.Context())
 	srv := serve.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("hello")) }), serve.Timeouts{})
 	done := make(chan error, 1)
-	go func() { done <- serve.ListenAndServe(ctx, "127.0.0.1:0", srv, logger) }()
+	d := &drainer{}
+	go func() { done <- serve.ListenAndServe(ctx, "127.0.0.1:0", srv, logger, d) }()
 
 	listening := regexp.MustCompile(`msg="listening on (http://127\.0\.0\.1:\d+)"`)
 	var url string
@@ -71,6 +78,9 @@ func TestListenAndServe(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("ListenAndServe did not return after the context ended")
+	}
+	if d.calls != 1 {
+		t.Errorf("Drain called %d times, want once at shutdown", d.calls)
 	}
 	for _, want := range []string{"shutting down", "stopped"} {
 		if !strings.Contains(logs.String(), want) {

@@ -44,7 +44,7 @@ import (
 	"net/http"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
-	"github.com/zincware/zndraw-auth-go/hooks"
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/serve"
 )
 
@@ -57,7 +57,7 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
+	cfg, err := flags.Config(ctx, store, core.Hooks{}, logger) // no hooks of our own; the Service logs security events itself
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit), serve.DefaultTimeouts()), logger)
+	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit), serve.DefaultTimeouts()), logger, cfg.Service)
 }
 
 // newMux mounts the kit's routes; unknown paths answer like the reference.

@@ -28,7 +28,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	fiberauth "github.com/zincware/zndraw-auth-go/adapters/fiber"
-	"github.com/zincware/zndraw-auth-go/hooks"
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 	"github.com/zincware/zndraw-auth-go/serve"
 )
@@ -42,7 +42,7 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 		return err
 	}
 	defer closeStore()
-	cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
+	cfg, err := flags.Config(ctx, store, core.Hooks{}, logger) // no hooks of our own; the Service logs security events itself
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 		return err
 	}
 	web := newApp(kit, serve.DefaultTimeouts())
-	return serve.Run(ctx, flags.Addr, logger, web.Listener, web.ShutdownWithContext)
+	return serve.Run(ctx, flags.Addr, logger, web.Listener, web.ShutdownWithContext, cfg.Service)
 }
 
 // newApp is the host application: its own routes, the kit's routes and the

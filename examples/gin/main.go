@@ -28,7 +28,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	ginauth "github.com/zincware/zndraw-auth-go/adapters/gin"
-	"github.com/zincware/zndraw-auth-go/hooks"
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 	"github.com/zincware/zndraw-auth-go/serve"
 )
@@ -47,7 +47,7 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 		return err
 	}
 	defer closeStore()
-	cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
+	cfg, err := flags.Config(ctx, store, core.Hooks{}, logger) // no hooks of our own; the Service logs security events itself
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newRouter(kit), serve.DefaultTimeouts()), logger)
+	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newRouter(kit), serve.DefaultTimeouts()), logger, cfg.Service)
 }
 
 // newRouter is the host application: its own routes, the kit's routes and

@@ -31,6 +31,7 @@ package main
 import (
 	"context"
 	"flag"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -61,7 +62,7 @@ func run(ctx context.Context, flags *serve.Flags, protected []string, logger *sl
 	if err := createWelcomeLog(ctx, db); err != nil {
 		return err
 	}
-	cfg, err := flags.Config(ctx, bunstore.New(db), appHooks(logger, db, LogSender{Logger: logger}, protected), logger)
+	cfg, err := flags.Config(ctx, bunstore.New(db), appHooks(db, LogSender{Logger: logger}, protected), logger)
 	if err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func run(ctx context.Context, flags *serve.Flags, protected []string, logger *sl
 	if err != nil {
 		return err
 	}
-	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit), serve.DefaultTimeouts()), logger)
+	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit), serve.DefaultTimeouts()), logger, cfg.Service)
 }
 
 // appHooks is every hook set of the application, run in this order: the

@@ -35,7 +35,7 @@ import (
 	"github.com/uptrace/bun"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
-	"github.com/zincware/zndraw-auth-go/hooks"
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/serve"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
@@ -53,7 +53,7 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 	if err := createJobTable(ctx, db); err != nil {
 		return err
 	}
-	cfg, err := flags.Config(ctx, bunstore.New(db), hooks.Audit(logger), logger)
+	cfg, err := flags.Config(ctx, bunstore.New(db), core.Hooks{}, logger) // no hooks of our own; the Service logs security events itself
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit, db, logger), serve.DefaultTimeouts()), logger)
+	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit, db, logger), serve.DefaultTimeouts()), logger, cfg.Service)
 }
 
 // newMux mounts the kit's routes and the job routes; unknown paths answer

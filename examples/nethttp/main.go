@@ -27,7 +27,6 @@ import (
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/core"
-	"github.com/zincware/zndraw-auth-go/hooks"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 	"github.com/zincware/zndraw-auth-go/serve"
 )
@@ -41,7 +40,7 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 		return err
 	}
 	defer closeStore()
-	cfg, err := flags.Config(ctx, store, hooks.Audit(logger), logger)
+	cfg, err := flags.Config(ctx, store, core.Hooks{}, logger) // no hooks of our own; the Service logs security events itself
 	if err != nil {
 		return err
 	}
@@ -49,7 +48,7 @@ func run(ctx context.Context, flags *serve.Flags, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit), serve.DefaultTimeouts()), logger)
+	return serve.ListenAndServe(ctx, flags.Addr, serve.NewServer(newMux(kit), serve.DefaultTimeouts()), logger, cfg.Service)
 }
 
 // newMux mounts the kit, the demo routes behind its middleware, and the

@@ -96,7 +96,7 @@ func TestDocsCompile(t *testing.T) {
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Errorf("go vet of %d snippets and %d examples failed: %v\n%s", count, len(examples), err, explain(string(out), where))
+		t.Fatalf("go vet of %d snippets and %d examples failed: %v\n%s", count, len(examples), err, explain(string(out), where))
 	}
 	t.Logf("%d snippets of %d files and %d examples compile and pass go vet", count, len(files), len(examples))
 }
