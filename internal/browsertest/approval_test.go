@@ -92,8 +92,9 @@ func TestCLILoginInChromium(t *testing.T) {
 	defer cancel()
 
 	// The default configuration: page on, its session cookie Secure (the
-	// browser accepts it from http://127.0.0.1, a secure context).
-	srv := kittest.NewServer(t, kittest.Config{API: httpapi.Config{ApprovalPage: true}})
+	// browser accepts it from http://127.0.0.1, a secure context), and the
+	// service named as a deployment would name it.
+	srv := kittest.NewServer(t, kittest.Config{API: httpapi.Config{ApprovalPage: true, ServiceName: "ZnDraw"}})
 	clock := srv.Clock
 	_, err := client.New(srv.URL).Register(ctx, email, pass)
 	require.NoError(t, err)
@@ -136,7 +137,7 @@ func TestCLILoginInChromium(t *testing.T) {
 	require.Equal(t, ch.Code, strings.TrimSpace(shownCode))
 	details, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("main")))
 	require.NoError(t, err)
-	for _, want := range []string{"You are signing in a command-line tool", email, "127.0.0.1", cliAgent, "Deny", "Approve"} {
+	for _, want := range []string{"You are signing in a command-line tool to ZnDraw", email, "127.0.0.1", cliAgent, "Deny", "Approve"} {
 		require.Contains(t, details, want)
 	}
 	// Quality 100 makes a PNG.
