@@ -114,7 +114,7 @@ func Open(ctx context.Context, rawURL string) (*bun.DB, error) {
 	default:
 		return nil, fmt.Errorf("bunstore: unsupported database URL scheme %q (want sqlite:// or postgresql://)", scheme)
 	}
-	if err := db.PingContext(ctx); err != nil {
+	if err := ping(ctx, db, sqlitePath != ""); err != nil {
 		_ = db.Close()
 		return nil, describeOpenError(err, sqlitePath)
 	}
