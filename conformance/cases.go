@@ -26,5 +26,6 @@ func cases() []testCase {
 		hostileCases(),
 		limitCases(),
 		accessCases(),
+		productionCases(),
 	)
 }

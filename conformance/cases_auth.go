@@ -19,34 +19,34 @@ func authRouterCases() []testCase {
 		{id: "A4_login_unknown_user", name: "POST login of an unknown user: 400 LOGIN_BAD_CREDENTIALS", fn: func(c *caseT) {
 			c.wantDetail(c.login(c.newEmail("lancelot"), "guinevere-pw"), 400, "LOGIN_BAD_CREDENTIALS")
 		}},
-		{id: "A5_login_wrong_password", name: "POST login with a wrong password: 400 LOGIN_BAD_CREDENTIALS", fn: func(c *caseT) {
+		{id: "A5_login_wrong_password", name: "POST login with a wrong password: 400 LOGIN_BAD_CREDENTIALS", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.wantDetail(c.login(u.Email, "percival-pw"), 400, "LOGIN_BAD_CREDENTIALS")
 		}},
-		{id: "A6_login_user", name: "POST login of U, exact or other-case email: 200 with U's token", fn: func(c *caseT) {
+		{id: "A6_login_user", name: "POST login of U, exact or other-case email: 200 with U's token", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			for _, name := range []string{u.Email, upper(u.Email)} {
 				c.wantMe(c.loginToken(name, u.Password), u)
 			}
 		}},
-		{id: "A7_login_verified_user", name: "POST login of V, exact or other-case email: 200 with V's token", fn: func(c *caseT) {
+		{id: "A7_login_verified_user", name: "POST login of V, exact or other-case email: 200 with V's token", users: 1, fn: func(c *caseT) {
 			v := c.newUser("v", kindV)
 			for _, name := range []string{v.Email, upper(v.Email)} {
 				c.wantMe(c.loginToken(name, v.Password), v)
 			}
 		}},
-		{id: "A8_login_inactive_user", name: "POST login of an inactive user with the right password: 400 LOGIN_BAD_CREDENTIALS", fn: func(c *caseT) {
+		{id: "A8_login_inactive_user", name: "POST login of an inactive user with the right password: 400 LOGIN_BAD_CREDENTIALS", users: 1, fn: func(c *caseT) {
 			i := c.newUser("i", kindI)
 			c.wantDetail(c.login(i.Email, i.Password), 400, "LOGIN_BAD_CREDENTIALS")
 		}},
 		{id: "A9_logout_no_token", name: "POST logout without a token: 401", fn: func(c *caseT) {
 			c.want(c.do(request{method: "POST", path: c.p().logout()}), 401)
 		}},
-		{id: "A10_logout_user", name: "POST logout with tok(U): 204, empty body", fn: func(c *caseT) {
+		{id: "A10_logout_user", name: "POST logout with tok(U): 204, empty body", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.wantBody(c.do(request{method: "POST", path: c.p().logout(), token: u.Token}), 204, "")
 		}},
-		{id: "A11_logout_verified_user", name: "POST logout with tok(V): 204, empty body", fn: func(c *caseT) {
+		{id: "A11_logout_verified_user", name: "POST logout with tok(V): 204, empty body", users: 1, fn: func(c *caseT) {
 			v := c.newUser("v", kindV)
 			c.wantBody(c.do(request{method: "POST", path: c.p().logout(), token: v.Token}), 204, "")
 		}},
@@ -68,19 +68,19 @@ func registerCases() []testCase {
 		{id: "R4_register_invalid_email", name: "POST register with an invalid email: 422", fn: func(c *caseT) {
 			c.want422(c.send("POST", c.p().register(), "", map[string]any{"email": "king.arthur", "password": "guinevere-pw"}), []any{"body", "email"})
 		}},
-		{id: "R5_register_invalid_password", name: "[policy] POST register with password \"m\": 400 REGISTER_INVALID_PASSWORD", fn: func(c *caseT) {
+		{id: "R5_register_invalid_password", name: "[policy] POST register with password \"m\": 400 REGISTER_INVALID_PASSWORD", uses: spend{budgetRegister: 2}, fn: func(c *caseT) {
 			email := c.newEmail("r5")
 			c.wantInvalidPassword(c.register(email, "m"), "REGISTER_INVALID_PASSWORD")
 			// Nothing was written: the address is still free.
 			c.registerNew(map[string]any{"email": email, "password": newPassword()})
 		}},
-		{id: "R6_register_existing_email", name: "POST register of an existing email, exact or other case: 400 REGISTER_USER_ALREADY_EXISTS", fn: func(c *caseT) {
+		{id: "R6_register_existing_email", name: "POST register of an existing email, exact or other case: 400 REGISTER_USER_ALREADY_EXISTS", users: 1, uses: spend{budgetRegister: 2}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			for _, email := range []string{u.Email, upper(u.Email)} {
 				c.wantDetail(c.register(email, newPassword()), 400, "REGISTER_USER_ALREADY_EXISTS")
 			}
 		}},
-		{id: "R7_register_new", name: "POST register of a new email, any case: 201 UserRead without password fields", fn: func(c *caseT) {
+		{id: "R7_register_new", name: "POST register of a new email, any case: 201 UserRead without password fields", uses: spend{budgetRegister: 2}, fn: func(c *caseT) {
 			for _, email := range []string{c.newEmail("lancelot"), upper(c.newEmail("lancelot"))} {
 				_, u := c.registerNew(map[string]any{"email": email, "password": newPassword()})
 				if u.Email != email {
@@ -88,13 +88,13 @@ func registerCases() []testCase {
 				}
 			}
 		}},
-		{id: "R8_register_ignores_is_superuser", name: "POST register with is_superuser true: 201, is_superuser false (true in dev mode)", fn: func(c *caseT) {
+		{id: "R8_register_ignores_is_superuser", name: "POST register with is_superuser true: 201, is_superuser false (true in dev mode)", uses: spend{budgetRegister: 1}, fn: func(c *caseT) {
 			_, u := c.registerNew(map[string]any{"email": c.newEmail("r8"), "password": newPassword(), "is_superuser": true})
 			if want := c.s.t.Mode == ModeDev; u.IsSuperuser != want {
 				c.Errorf("is_superuser = %v, want %v", u.IsSuperuser, want)
 			}
 		}},
-		{id: "R9_register_ignores_is_active", name: "POST register with is_active false: 201, is_active true", fn: func(c *caseT) {
+		{id: "R9_register_ignores_is_active", name: "POST register with is_active false: 201, is_active true", uses: spend{budgetRegister: 1}, fn: func(c *caseT) {
 			_, u := c.registerNew(map[string]any{"email": c.newEmail("r9"), "password": newPassword(), "is_active": false})
 			if !u.IsActive {
 				c.Errorf("is_active = false, want true")
@@ -126,7 +126,7 @@ func routeCases() []testCase {
 				}
 			}
 		}},
-		{id: "T1_bearer_wire_format", name: "login answers exactly {\"access_token\":...,\"token_type\":\"bearer\"}; logout 204 with an empty body", fn: func(c *caseT) {
+		{id: "T1_bearer_wire_format", name: "login answers exactly {\"access_token\":...,\"token_type\":\"bearer\"}; logout 204 with an empty body", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			tok := c.bearer(c.must(c.login(u.Email, u.Password), 200))
 			c.wantBody(c.do(request{method: "POST", path: c.p().logout(), token: tok}), 204, "")

@@ -15,15 +15,14 @@ import (
 // they draw on: every request of the suite comes from one address, which
 // real users may share.
 
-// rateLimits returns the target's limits, or skips the case when they are
+// rateLimits returns the server's limits, or skips the case when they are
 // unknown or off.
 func (c *caseT) rateLimits() core.RateLimitSettings {
 	c.Helper()
-	rl := c.s.t.RateLimits
-	if rl == nil || !rl.Enabled {
-		c.Skipf("the server's rate limits are unknown or off (Target.RateLimits)")
+	if !c.s.limits.Enabled || !c.s.limitsKnown {
+		c.Skipf("the server's rate limits are unknown or off")
 	}
-	return *rl
+	return c.s.limits.RateLimitSettings
 }
 
 // halfOf skips the case when spending spent requests of a per-address

@@ -61,17 +61,17 @@ func resetCases() []testCase {
 		{id: "P1_forgot_empty", name: "POST forgot-password {}: 422", needs: needResetVerify, fn: func(c *caseT) {
 			c.want422(c.send("POST", c.p().forgot(), "", `{}`), []any{"body", "email"})
 		}},
-		{id: "P2_forgot_unknown", name: "POST forgot-password of an unknown email: 202 null, no token", needs: needResetVerify, fn: func(c *caseT) {
+		{id: "P2_forgot_unknown", name: "POST forgot-password of an unknown email: 202 null, no token", needs: needResetVerify, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
 			email := c.newEmail("lancelot")
 			c.forgot(email)
 			c.noMail(MailReset, email)
 		}},
-		{id: "P3_forgot_inactive", name: "POST forgot-password of an inactive user: 202 null, no token", needs: needResetVerify, fn: func(c *caseT) {
+		{id: "P3_forgot_inactive", name: "POST forgot-password of an inactive user: 202 null, no token", needs: needResetVerify, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
 			i := c.newUser("i", kindI)
 			c.forgot(i.Email)
 			c.noMail(MailReset, i.Email)
 		}},
-		{id: "P4_forgot", name: "POST forgot-password of an active user: 202 null, a token is delivered", needs: needResetVerify, fn: func(c *caseT) {
+		{id: "P4_forgot", name: "POST forgot-password of an active user: 202 null, a token is delivered", needs: needResetVerify, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.forgot(u.Email)
 			if c.s.t.Mailbox != nil {
@@ -92,19 +92,19 @@ func resetCases() []testCase {
 				c.wantDetail(c.send("POST", c.p().reset(), "", map[string]any{"token": tok, "password": "guinevere-pw"}), 400, "RESET_PASSWORD_BAD_TOKEN")
 			}
 		}},
-		{id: "P9_reset_inactive", name: "POST reset-password with a valid token of a now inactive user: 400 RESET_PASSWORD_BAD_TOKEN", needs: needMailbox, fn: func(c *caseT) {
+		{id: "P9_reset_inactive", name: "POST reset-password with a valid token of a now inactive user: 400 RESET_PASSWORD_BAD_TOKEN", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			tok := resetToken(c, u)
 			c.patchUser(u.ID, map[string]any{"is_active": false})
 			c.wantDetail(c.send("POST", c.p().reset(), "", map[string]any{"token": tok, "password": "guinevere-pw"}), 400, "RESET_PASSWORD_BAD_TOKEN")
 		}},
-		{id: "P10_reset_invalid_password", name: "[policy] POST reset-password with password \"m\": 400 RESET_PASSWORD_INVALID_PASSWORD", needs: needMailbox, fn: func(c *caseT) {
+		{id: "P10_reset_invalid_password", name: "[policy] POST reset-password with password \"m\": 400 RESET_PASSWORD_INVALID_PASSWORD", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			tok := resetToken(c, u)
 			c.wantInvalidPassword(c.send("POST", c.p().reset(), "", map[string]any{"token": tok, "password": "m"}), "RESET_PASSWORD_INVALID_PASSWORD")
 			c.loginToken(u.Email, u.Password) // unchanged
 		}},
-		{id: "P11_reset", name: "POST reset-password with a valid token: 200 null; the password changed, the token is spent, old sessions revoked", needs: needMailbox, fn: func(c *caseT) {
+		{id: "P11_reset", name: "POST reset-password with a valid token: 200 null; the password changed, the token is spent, old sessions revoked", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			tok := resetToken(c, u)
 			c.wantBody(c.send("POST", c.p().reset(), "", map[string]any{"token": tok, "password": "guinevere-new"}), 200, "null")
@@ -133,22 +133,22 @@ func verifyCases() []testCase {
 		{id: "V2_request_verify_invalid_email", name: "POST request-verify-token with an invalid email: 422", needs: needResetVerify, fn: func(c *caseT) {
 			c.want422(c.send("POST", c.p().requestVerify(), "", map[string]any{"email": "king.arthur"}), []any{"body", "email"})
 		}},
-		{id: "V3_request_verify_unknown", name: "POST request-verify-token of an unknown email: 202 null", needs: needResetVerify, fn: func(c *caseT) {
+		{id: "V3_request_verify_unknown", name: "POST request-verify-token of an unknown email: 202 null", needs: needResetVerify, uses: spend{budgetVerify: 1}, fn: func(c *caseT) {
 			email := c.newEmail("lancelot")
 			c.requestVerify(email)
 			c.noMail(MailVerify, email)
 		}},
-		{id: "V4_request_verify_inactive", name: "POST request-verify-token of an inactive user: 202 null, no token", needs: needResetVerify, fn: func(c *caseT) {
+		{id: "V4_request_verify_inactive", name: "POST request-verify-token of an inactive user: 202 null, no token", needs: needResetVerify, users: 1, uses: spend{budgetVerify: 1}, fn: func(c *caseT) {
 			i := c.newUser("i", kindI)
 			c.requestVerify(i.Email)
 			c.noMail(MailVerify, i.Email)
 		}},
-		{id: "V5_request_verify_verified", name: "POST request-verify-token of a verified user: 202 null, no token", needs: needResetVerify, fn: func(c *caseT) {
+		{id: "V5_request_verify_verified", name: "POST request-verify-token of a verified user: 202 null, no token", needs: needResetVerify, users: 1, uses: spend{budgetVerify: 1}, fn: func(c *caseT) {
 			v := c.newUser("v", kindV)
 			c.requestVerify(v.Email)
 			c.noMail(MailVerify, v.Email)
 		}},
-		{id: "V6_request_verify", name: "POST request-verify-token of an unverified active user: 202 null, a token is delivered", needs: needResetVerify, fn: func(c *caseT) {
+		{id: "V6_request_verify", name: "POST request-verify-token of an unverified active user: 202 null, a token is delivered", needs: needResetVerify, users: 1, uses: spend{budgetVerify: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.requestVerify(u.Email)
 			if c.s.t.Mailbox != nil {
@@ -161,19 +161,19 @@ func verifyCases() []testCase {
 		{id: "V8_verify_bad_token", name: "POST verify with a bad token: 400 VERIFY_USER_BAD_TOKEN", needs: needResetVerify, fn: func(c *caseT) {
 			c.wantDetail(verify(c, "foo"), 400, "VERIFY_USER_BAD_TOKEN")
 		}},
-		{id: "V9_verify_deleted_user", name: "POST verify with the token of a deleted user: 400 VERIFY_USER_BAD_TOKEN", needs: needMailbox, fn: func(c *caseT) {
+		{id: "V9_verify_deleted_user", name: "POST verify with the token of a deleted user: 400 VERIFY_USER_BAD_TOKEN", needs: needMailbox, users: 1, uses: spend{budgetVerify: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			tok := verifyToken(c, u)
 			c.must(c.do(request{method: "DELETE", path: c.p().user(u.ID), token: c.adminToken()}), 204)
 			c.wantDetail(verify(c, tok), 400, "VERIFY_USER_BAD_TOKEN")
 		}},
-		{id: "V10_verify_already_verified", name: "POST verify for an already verified user: 400 VERIFY_USER_ALREADY_VERIFIED", needs: needMailbox, fn: func(c *caseT) {
+		{id: "V10_verify_already_verified", name: "POST verify for an already verified user: 400 VERIFY_USER_ALREADY_VERIFIED", needs: needMailbox, users: 1, uses: spend{budgetVerify: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			tok := verifyToken(c, u)
 			c.patchUser(u.ID, map[string]any{"is_verified": true})
 			c.wantDetail(verify(c, tok), 400, "VERIFY_USER_ALREADY_VERIFIED")
 		}},
-		{id: "V11_verify", name: "POST verify with a valid token: 200 UserRead, verified; a second use: 400 VERIFY_USER_ALREADY_VERIFIED", needs: needMailbox, fn: func(c *caseT) {
+		{id: "V11_verify", name: "POST verify with a valid token: 200 UserRead, verified; a second use: 400 VERIFY_USER_ALREADY_VERIFIED", needs: needMailbox, users: 1, uses: spend{budgetVerify: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			tok := verifyToken(c, u)
 			r := verify(c, tok)

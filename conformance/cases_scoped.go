@@ -32,7 +32,7 @@ func scopedCases() []testCase {
 		}
 	}
 	return []testCase{
-		{id: "Z43_scoped_valid", name: "a valid login token: 200 with the user's email and id", fn: func(c *caseT) {
+		{id: "Z43_scoped_valid", name: "a valid login token: 200 with the user's email and id", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.activeRoute(u.Token, u)
 			c.wantMe(u.Token, u)
@@ -59,7 +59,7 @@ func scopedCases() []testCase {
 		{id: "Z49_scoped_unknown_user", name: "sub of no user: 401", fn: forged(func(c *caseT) map[string]any {
 			return map[string]any{"sub": randomUUID(), "aud": "fastapi-users:auth"}
 		})},
-		{id: "Z50_scoped_deactivated", name: "a user's token: 200, then 401 after the admin deactivates them", fn: func(c *caseT) {
+		{id: "Z50_scoped_deactivated", name: "a user's token: 200, then 401 after the admin deactivates them", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.activeRoute(u.Token, u)
 			c.patchUser(u.ID, map[string]any{"is_active": false})

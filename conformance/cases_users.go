@@ -50,52 +50,52 @@ func usersMeCases() []testCase {
 		{id: "U1_get_me_no_token", name: "GET /users/me without a token: 401", fn: func(c *caseT) {
 			c.want(c.get(c.p().me(), ""), 401)
 		}},
-		{id: "U2_get_me_inactive", name: "GET /users/me with tok(I): 401", fn: func(c *caseT) {
+		{id: "U2_get_me_inactive", name: "GET /users/me with tok(I): 401", users: 1, fn: func(c *caseT) {
 			c.want(c.get(c.p().me(), c.newUser("i", kindI).Token), 401)
 		}},
-		{id: "U3_get_me_user", name: "GET /users/me with tok(U): 200 U", fn: func(c *caseT) {
+		{id: "U3_get_me_user", name: "GET /users/me with tok(U): 200 U", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.wantMe(u.Token, u)
 		}},
-		{id: "U4_get_me_verified", name: "GET /users/me with tok(V): 200 V", fn: func(c *caseT) {
+		{id: "U4_get_me_verified", name: "GET /users/me with tok(V): 200 V", users: 1, fn: func(c *caseT) {
 			v := c.newUser("v", kindV)
 			c.wantMe(v.Token, v)
 		}},
 		{id: "U5_patch_me_no_token", name: "PATCH /users/me without a token and body: 401", fn: func(c *caseT) {
 			c.want(c.do(request{method: "PATCH", path: c.p().me()}), 401)
 		}},
-		{id: "U6_patch_me_inactive", name: "PATCH /users/me with tok(I), no body: 401", fn: func(c *caseT) {
+		{id: "U6_patch_me_inactive", name: "PATCH /users/me with tok(I), no body: 401", users: 1, fn: func(c *caseT) {
 			c.want(c.do(request{method: "PATCH", path: c.p().me(), token: c.newUser("i", kindI).Token}), 401)
 		}},
-		{id: "U7_patch_me_email_taken", name: "PATCH /users/me {email: V.email} by U: 400 UPDATE_USER_EMAIL_ALREADY_EXISTS", fn: func(c *caseT) {
+		{id: "U7_patch_me_email_taken", name: "PATCH /users/me {email: V.email} by U: 400 UPDATE_USER_EMAIL_ALREADY_EXISTS", users: 2, fn: func(c *caseT) {
 			v := c.newUser("v", kindV)
 			_, r := patchMe(c, kindU, map[string]any{"email": v.Email})
 			c.wantDetail(r, 400, "UPDATE_USER_EMAIL_ALREADY_EXISTS")
 		}},
-		{id: "U8_patch_me_invalid_password", name: "[policy] PATCH /users/me {password: \"m\"}: 400 UPDATE_USER_INVALID_PASSWORD", fn: func(c *caseT) {
+		{id: "U8_patch_me_invalid_password", name: "[policy] PATCH /users/me {password: \"m\"}: 400 UPDATE_USER_INVALID_PASSWORD", users: 1, fn: func(c *caseT) {
 			u, r := patchMe(c, kindU, map[string]any{"password": "m"})
 			c.wantInvalidPassword(r, "UPDATE_USER_INVALID_PASSWORD")
 			c.loginToken(u.Email, u.Password) // unchanged
 		}},
-		{id: "U9_patch_me_empty", name: "PATCH /users/me {} by U: 200 unchanged", fn: unchanged(kindU)},
-		{id: "U10_patch_me_email", name: "PATCH /users/me {email: new} by U: 200 with the new email", fn: newEmail(kindU)},
-		{id: "U11_patch_me_email_unverifies", name: "PATCH /users/me {email: new} by V: 200, is_verified false", fn: newEmail(kindV)},
+		{id: "U9_patch_me_empty", name: "PATCH /users/me {} by U: 200 unchanged", users: 1, fn: unchanged(kindU)},
+		{id: "U10_patch_me_email", name: "PATCH /users/me {email: new} by U: 200 with the new email", users: 1, fn: newEmail(kindU)},
+		{id: "U11_patch_me_email_unverifies", name: "PATCH /users/me {email: new} by V: 200, is_verified false", users: 1, fn: newEmail(kindV)},
 		{id: "U12_patch_me_is_superuser_ignored", name: "PATCH /users/me {is_superuser: true} by U: 200, still false",
-			fn: flagIgnored(kindU, "is_superuser", true, func(u userRead) bool { return !u.IsSuperuser })},
+			users: 1, fn: flagIgnored(kindU, "is_superuser", true, func(u userRead) bool { return !u.IsSuperuser })},
 		{id: "U13_patch_me_is_active_ignored", name: "PATCH /users/me {is_active: false} by U: 200, still true",
-			fn: flagIgnored(kindU, "is_active", false, func(u userRead) bool { return u.IsActive })},
+			users: 1, fn: flagIgnored(kindU, "is_active", false, func(u userRead) bool { return u.IsActive })},
 		{id: "U14_patch_me_is_verified_ignored", name: "PATCH /users/me {is_verified: true} by U: 200, still false",
-			fn: flagIgnored(kindU, "is_verified", true, func(u userRead) bool { return !u.IsVerified })},
-		{id: "U15_patch_me_password", name: "PATCH /users/me {password} by U: 200, the password changed", fn: newPasswordCase(kindU)},
-		{id: "U16_patch_me_empty_verified", name: "PATCH /users/me {} by V: 200 unchanged", fn: unchanged(kindV)},
-		{id: "U17_patch_me_email_verified", name: "PATCH /users/me {email: new} by V: 200 with the new email", fn: newEmail(kindV)},
+			users: 1, fn: flagIgnored(kindU, "is_verified", true, func(u userRead) bool { return !u.IsVerified })},
+		{id: "U15_patch_me_password", name: "PATCH /users/me {password} by U: 200, the password changed", users: 1, fn: newPasswordCase(kindU)},
+		{id: "U16_patch_me_empty_verified", name: "PATCH /users/me {} by V: 200 unchanged", users: 1, fn: unchanged(kindV)},
+		{id: "U17_patch_me_email_verified", name: "PATCH /users/me {email: new} by V: 200 with the new email", users: 1, fn: newEmail(kindV)},
 		{id: "U18_patch_me_is_superuser_ignored_verified", name: "PATCH /users/me {is_superuser: true} by V: 200, still false",
-			fn: flagIgnored(kindV, "is_superuser", true, func(u userRead) bool { return !u.IsSuperuser })},
+			users: 1, fn: flagIgnored(kindV, "is_superuser", true, func(u userRead) bool { return !u.IsSuperuser })},
 		{id: "U19_patch_me_is_active_ignored_verified", name: "PATCH /users/me {is_active: false} by V: 200, still true",
-			fn: flagIgnored(kindV, "is_active", false, func(u userRead) bool { return u.IsActive })},
+			users: 1, fn: flagIgnored(kindV, "is_active", false, func(u userRead) bool { return u.IsActive })},
 		{id: "U20_patch_me_is_verified_ignored_verified", name: "PATCH /users/me {is_verified: false} by V: 200, still true",
-			fn: flagIgnored(kindV, "is_verified", false, func(u userRead) bool { return u.IsVerified })},
-		{id: "U21_patch_me_password_verified", name: "PATCH /users/me {password} by V: 200, the password changed", fn: newPasswordCase(kindV)},
+			users: 1, fn: flagIgnored(kindV, "is_verified", false, func(u userRead) bool { return u.IsVerified })},
+		{id: "U21_patch_me_password_verified", name: "PATCH /users/me {password} by V: 200, the password changed", users: 1, fn: newPasswordCase(kindV)},
 	}
 }
 
@@ -176,56 +176,56 @@ func usersIDCases() []testCase {
 	u, v, s, vs := &kindU, &kindV, &kindS, &kindVS
 	return []testCase{
 		{id: "U22_get_user_no_token", name: "GET /users/X without a token: 401", fn: status(call{"GET", nil, nil}, 401)},
-		{id: "U23_get_user_as_user", name: "GET /users/X with tok(U): 403", fn: status(call{"GET", u, nil}, 403)},
-		{id: "U24_get_user_as_verified", name: "GET /users/X with tok(V): 403", fn: status(call{"GET", v, nil}, 403)},
-		{id: "U25_get_missing_user_as_superuser", name: "GET /users/X with tok(S): 404", fn: status(call{"GET", s, nil}, 404)},
-		{id: "U26_get_missing_user_as_verified_superuser", name: "GET /users/X with tok(VS): 404", fn: status(call{"GET", vs, nil}, 404)},
-		{id: "U27_get_user_as_superuser", name: "GET /users/U.id with tok(S): 200 U", fn: onU(kindS, "GET", nil, getU)},
-		{id: "U28_get_user_as_verified_superuser", name: "GET /users/U.id with tok(VS): 200 U", fn: onU(kindVS, "GET", nil, getU)},
+		{id: "U23_get_user_as_user", name: "GET /users/X with tok(U): 403", users: 1, fn: status(call{"GET", u, nil}, 403)},
+		{id: "U24_get_user_as_verified", name: "GET /users/X with tok(V): 403", users: 1, fn: status(call{"GET", v, nil}, 403)},
+		{id: "U25_get_missing_user_as_superuser", name: "GET /users/X with tok(S): 404", users: 1, fn: status(call{"GET", s, nil}, 404)},
+		{id: "U26_get_missing_user_as_verified_superuser", name: "GET /users/X with tok(VS): 404", users: 1, fn: status(call{"GET", vs, nil}, 404)},
+		{id: "U27_get_user_as_superuser", name: "GET /users/U.id with tok(S): 200 U", users: 2, fn: onU(kindS, "GET", nil, getU)},
+		{id: "U28_get_user_as_verified_superuser", name: "GET /users/U.id with tok(VS): 200 U", users: 2, fn: onU(kindVS, "GET", nil, getU)},
 		{id: "U29_patch_user_no_token", name: "PATCH /users/X without a token or body: 401", fn: status(call{"PATCH", nil, nil}, 401)},
-		{id: "U30_patch_user_as_user", name: "PATCH /users/X with tok(U), no body: 403", fn: status(call{"PATCH", u, nil}, 403)},
-		{id: "U31_patch_user_as_verified", name: "PATCH /users/X with tok(V), no body: 403 (auth before body)", fn: status(call{"PATCH", v, nil}, 403)},
-		{id: "U32_patch_missing_user_as_superuser", name: "PATCH /users/X {} with tok(S): 404", fn: status(call{"PATCH", s, `{}`}, 404)},
-		{id: "U33_patch_missing_user_as_verified_superuser", name: "PATCH /users/X {} with tok(VS): 404", fn: status(call{"PATCH", vs, `{}`}, 404)},
-		{id: "U34_patch_user_empty", name: "PATCH /users/U.id {} with tok(S): 200 unchanged", fn: onU(kindS, "PATCH", `{}`, getU)},
-		{id: "U35_patch_user_empty_verified_superuser", name: "PATCH /users/U.id {} with tok(VS): 200 unchanged", fn: onU(kindVS, "PATCH", `{}`, getU)},
-		{id: "U36_patch_user_email", name: "PATCH /users/U.id {email: new} with tok(S): 200 new email", fn: newEmail(kindS)},
-		{id: "U37_patch_user_email_taken", name: "PATCH /users/U.id {email: V.email} with tok(VS): 400 UPDATE_USER_EMAIL_ALREADY_EXISTS", fn: func(c *caseT) {
+		{id: "U30_patch_user_as_user", name: "PATCH /users/X with tok(U), no body: 403", users: 1, fn: status(call{"PATCH", u, nil}, 403)},
+		{id: "U31_patch_user_as_verified", name: "PATCH /users/X with tok(V), no body: 403 (auth before body)", users: 1, fn: status(call{"PATCH", v, nil}, 403)},
+		{id: "U32_patch_missing_user_as_superuser", name: "PATCH /users/X {} with tok(S): 404", users: 1, fn: status(call{"PATCH", s, `{}`}, 404)},
+		{id: "U33_patch_missing_user_as_verified_superuser", name: "PATCH /users/X {} with tok(VS): 404", users: 1, fn: status(call{"PATCH", vs, `{}`}, 404)},
+		{id: "U34_patch_user_empty", name: "PATCH /users/U.id {} with tok(S): 200 unchanged", users: 2, fn: onU(kindS, "PATCH", `{}`, getU)},
+		{id: "U35_patch_user_empty_verified_superuser", name: "PATCH /users/U.id {} with tok(VS): 200 unchanged", users: 2, fn: onU(kindVS, "PATCH", `{}`, getU)},
+		{id: "U36_patch_user_email", name: "PATCH /users/U.id {email: new} with tok(S): 200 new email", users: 2, fn: newEmail(kindS)},
+		{id: "U37_patch_user_email_taken", name: "PATCH /users/U.id {email: V.email} with tok(VS): 400 UPDATE_USER_EMAIL_ALREADY_EXISTS", users: 3, fn: func(c *caseT) {
 			caller := c.newUser("caller", kindVS)
 			u := c.newUser("u", kindU)
 			v := c.newUser("v", kindV)
 			c.wantDetail(c.send("PATCH", c.p().user(u.ID), caller.Token, map[string]any{"email": v.Email}), 400, "UPDATE_USER_EMAIL_ALREADY_EXISTS")
 		}},
 		{id: "U38_patch_user_invalid_password", name: "[policy] PATCH /users/U.id {password: \"m\"} with tok(VS): 400 UPDATE_USER_INVALID_PASSWORD",
-			fn: onU(kindVS, "PATCH", map[string]any{"password": "m"}, func(c *caseT, u *user, r *response) {
+			users: 2, fn: onU(kindVS, "PATCH", map[string]any{"password": "m"}, func(c *caseT, u *user, r *response) {
 				c.wantInvalidPassword(r, "UPDATE_USER_INVALID_PASSWORD")
 			})},
-		{id: "U39_patch_user_email_verified_superuser", name: "PATCH /users/U.id {email: new} with tok(VS): 200 new email", fn: newEmail(kindVS)},
+		{id: "U39_patch_user_email_verified_superuser", name: "PATCH /users/U.id {email: new} with tok(VS): 200 new email", users: 2, fn: newEmail(kindVS)},
 		{id: "U40_patch_user_is_superuser", name: "PATCH /users/U.id {is_superuser: true} with tok(S): 200 true",
-			fn: flag(kindS, "is_superuser", true, func(u userRead) bool { return u.IsSuperuser })},
+			users: 2, fn: flag(kindS, "is_superuser", true, func(u userRead) bool { return u.IsSuperuser })},
 		{id: "U41_patch_user_is_superuser_verified_superuser", name: "PATCH /users/U.id {is_superuser: true} with tok(VS): 200 true",
-			fn: flag(kindVS, "is_superuser", true, func(u userRead) bool { return u.IsSuperuser })},
+			users: 2, fn: flag(kindVS, "is_superuser", true, func(u userRead) bool { return u.IsSuperuser })},
 		{id: "U42_patch_user_is_active", name: "PATCH /users/U.id {is_active: false} with tok(S): 200 false",
-			fn: flag(kindS, "is_active", false, func(u userRead) bool { return u.IsActive })},
+			users: 2, fn: flag(kindS, "is_active", false, func(u userRead) bool { return u.IsActive })},
 		{id: "U43_patch_user_is_active_verified_superuser", name: "PATCH /users/U.id {is_active: false} with tok(VS): 200 false",
-			fn: flag(kindVS, "is_active", false, func(u userRead) bool { return u.IsActive })},
+			users: 2, fn: flag(kindVS, "is_active", false, func(u userRead) bool { return u.IsActive })},
 		{id: "U44_patch_user_is_verified", name: "PATCH /users/U.id {is_verified: true} with tok(S): 200 true",
-			fn: flag(kindS, "is_verified", true, func(u userRead) bool { return u.IsVerified })},
+			users: 2, fn: flag(kindS, "is_verified", true, func(u userRead) bool { return u.IsVerified })},
 		{id: "U45_patch_user_is_verified_verified_superuser", name: "PATCH /users/U.id {is_verified: true} with tok(VS): 200 true",
-			fn: flag(kindVS, "is_verified", true, func(u userRead) bool { return u.IsVerified })},
-		{id: "U46_patch_user_password", name: "PATCH /users/U.id {password} with tok(S): 200, the password changed", fn: password(kindS)},
-		{id: "U47_patch_user_password_verified_superuser", name: "PATCH /users/U.id {password} with tok(VS): 200, the password changed", fn: password(kindVS)},
+			users: 2, fn: flag(kindVS, "is_verified", true, func(u userRead) bool { return u.IsVerified })},
+		{id: "U46_patch_user_password", name: "PATCH /users/U.id {password} with tok(S): 200, the password changed", users: 2, fn: password(kindS)},
+		{id: "U47_patch_user_password_verified_superuser", name: "PATCH /users/U.id {password} with tok(VS): 200, the password changed", users: 2, fn: password(kindVS)},
 		{id: "U48_patch_user_password_null", name: "PATCH /users/U.id {password: null} with tok(S): 200, the password is unchanged",
-			fn: onU(kindS, "PATCH", `{"password":null}`, func(c *caseT, u *user, r *response) {
+			users: 2, fn: onU(kindS, "PATCH", `{"password":null}`, func(c *caseT, u *user, r *response) {
 				c.want(r, 200)
 				c.loginToken(u.Email, u.Password)
 			})},
 		{id: "U49_delete_user_no_token", name: "DELETE /users/X without a token: 401", fn: status(call{"DELETE", nil, nil}, 401)},
-		{id: "U50_delete_user_as_user", name: "DELETE /users/X with tok(U): 403", fn: status(call{"DELETE", u, nil}, 403)},
-		{id: "U51_delete_user_as_verified", name: "DELETE /users/X with tok(V): 403", fn: status(call{"DELETE", v, nil}, 403)},
-		{id: "U52_delete_missing_user_as_superuser", name: "DELETE /users/X with tok(S): 404", fn: status(call{"DELETE", s, nil}, 404)},
-		{id: "U53_delete_missing_user_as_verified_superuser", name: "DELETE /users/X with tok(VS): 404", fn: status(call{"DELETE", vs, nil}, 404)},
-		{id: "U54_delete_user", name: "DELETE /users/U.id with tok(S): 204, deleted", fn: deleted(kindS)},
-		{id: "U55_delete_user_verified_superuser", name: "DELETE /users/U.id with tok(VS): 204, deleted", fn: deleted(kindVS)},
+		{id: "U50_delete_user_as_user", name: "DELETE /users/X with tok(U): 403", users: 1, fn: status(call{"DELETE", u, nil}, 403)},
+		{id: "U51_delete_user_as_verified", name: "DELETE /users/X with tok(V): 403", users: 1, fn: status(call{"DELETE", v, nil}, 403)},
+		{id: "U52_delete_missing_user_as_superuser", name: "DELETE /users/X with tok(S): 404", users: 1, fn: status(call{"DELETE", s, nil}, 404)},
+		{id: "U53_delete_missing_user_as_verified_superuser", name: "DELETE /users/X with tok(VS): 404", users: 1, fn: status(call{"DELETE", vs, nil}, 404)},
+		{id: "U54_delete_user", name: "DELETE /users/U.id with tok(S): 204, deleted", users: 2, fn: deleted(kindS)},
+		{id: "U55_delete_user_verified_superuser", name: "DELETE /users/U.id with tok(VS): 204, deleted", users: 2, fn: deleted(kindVS)},
 	}
 }

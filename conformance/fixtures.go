@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -35,7 +36,9 @@ func (c *caseT) newEmail(name string) string {
 // newPassword returns a fresh password that satisfies the default policy.
 func newPassword() string { return "pw-" + randHex(8) }
 
-// kind is a fixture user's flags (CONTRACT §11 notation).
+// kind is a fixture user's flags, named after the reference test suites'
+// fixtures: U active, I inactive, V verified, S superuser, VS verified
+// superuser.
 type kind struct{ inactive, verified, superuser bool }
 
 var (
@@ -46,8 +49,8 @@ var (
 	kindVS = kind{verified: true, superuser: true} // verified superuser
 )
 
-// user is a fixture user. Token was minted right after registration (for an
-// inactive user: before the deactivation, which revokes it).
+// user is a fixture user. Token was minted while the user was active (for
+// an inactive user: before the deactivation, which revokes it).
 type user struct {
 	ID, Email, Password, Token string
 }
@@ -58,45 +61,212 @@ func (c *caseT) register(email, password string) *response {
 	return c.send("POST", c.p().register(), "", map[string]any{"email": email, "password": password})
 }
 
-// newUser registers a fresh user named name, gives it the flags of k (as
-// the admin) and deletes it when the case ends.
+// newUser gives the case a user named name with the flags of k and a token
+// of it. The user is fresh to the case: it has a new address (so no
+// earlier mail, failed login or lockout carries over), and a password and
+// token no earlier case has seen used. Suite users are reused between
+// cases (the admin gives them a new address and the flags) rather than
+// registered anew, so a run against a deployment with rate limits on
+// registers few users; the suite deletes them when the run ends.
 func (c *caseT) newUser(name string, k kind) *user {
 	c.Helper()
-	email, password := c.newEmail(name), newPassword()
-	created := c.userRead(c.must(c.register(email, password), 201))
-	c.deleteLater(created.ID)
-	u := &user{ID: created.ID, Email: created.Email, Password: password}
-	// The flags first (a demotion ends the user's earlier tokens), then the
-	// login, then the deactivation (which revokes that token).
+	return c.fixture(name, k, false)
+}
+
+// newPristineUser is newUser for a user whose tokens were never revoked
+// (its token version is still 0), so that a token without the kit's "tv"
+// claim, as the reference mints them, is valid for it.
+func (c *caseT) newPristineUser(name string, k kind) *user {
+	c.Helper()
+	return c.fixture(name, k, true)
+}
+
+func (c *caseT) fixture(name string, k kind, pristine bool) *user {
+	c.Helper()
+	c.mu.Lock()
+	c.newUsers++
+	c.mu.Unlock()
+	p := c.s.pool.take(pristine)
+	fresh := p == nil
+	if fresh {
+		p = c.s.pool.grow(c, name)
+	}
+	c.Cleanup(func() { c.s.pool.giveBack(c, p) })
 	patch := map[string]any{}
-	if created.IsSuperuser != k.superuser {
+	needLogin := p.token == "" || c.s.expiring(p.token)
+	if !fresh {
+		patch["email"] = c.newEmail(name)
+		patch["is_active"] = true
 		patch["is_superuser"] = k.superuser
+		patch["is_verified"] = k.verified
+		if needLogin && !p.passwordKnown {
+			p.password, p.passwordKnown, p.bumped = newPassword(), true, true
+			patch["password"] = p.password
+		}
+	} else {
+		if p.superuser != k.superuser {
+			patch["is_superuser"] = k.superuser
+		}
+		if k.verified {
+			patch["is_verified"] = true
+		}
 	}
-	if k.verified {
-		patch["is_verified"] = true
-	}
-	got := created
 	if len(patch) > 0 {
-		got = c.patchUser(u.ID, patch)
+		got := c.patchUser(p.id, patch)
+		if got.IsSuperuser != k.superuser || got.IsVerified != k.verified || !got.IsActive {
+			c.Fatalf("fixture %s: PATCH %v gave %+v", name, patch, got)
+		}
+		p.email = got.Email
 	}
-	u.Token = c.loginToken(email, password)
+	if needLogin {
+		r := c.login(p.email, p.password)
+		if r.Status == 400 {
+			// An earlier case changed the password without revoking the
+			// token (a failure it reported): set one again.
+			p.password, p.bumped = newPassword(), true
+			c.patchUser(p.id, map[string]any{"password": p.password})
+			r = c.login(p.email, p.password)
+		}
+		p.token = c.bearer(c.must(r, 200))
+		p.passwordKnown = true
+	}
 	if k.inactive {
-		patch["is_active"] = false
-		got = c.patchUser(u.ID, map[string]any{"is_active": false})
+		p.bumped = true
+		if got := c.patchUser(p.id, map[string]any{"is_active": false}); got.IsActive {
+			c.Fatalf("fixture %s: deactivating gave %+v", name, got)
+		}
 	}
-	if got.IsActive == k.inactive || got.IsSuperuser != k.superuser || got.IsVerified != k.verified {
-		c.Fatalf("fixture %s: PATCH %v gave %+v", name, patch, got)
+	return &user{ID: p.id, Email: p.email, Password: p.password, Token: p.token}
+}
+
+// pooled is one of the suite's own users.
+type pooled struct {
+	id, email, password, token string
+	// passwordKnown is false once a case may have changed the password.
+	passwordKnown bool
+	// superuser as registered (dev mode makes every user one).
+	superuser bool
+	// bumped: the user's tokens may have been revoked (its token version
+	// is not 0 any more).
+	bumped bool
+}
+
+// userPool holds the suite's users between cases.
+type userPool struct {
+	mu   sync.Mutex
+	free []*pooled
+}
+
+// freeCount is the number of users ready for reuse.
+func (p *userPool) freeCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.free)
+}
+
+// take lends a free user (one whose tokens were never revoked, if
+// pristine), preferring one with a working token (no login needed), or
+// returns nil.
+func (p *userPool) take(pristine bool) *pooled {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	best := -1
+	for i, u := range p.free {
+		if pristine && u.bumped {
+			continue
+		}
+		if best < 0 || (u.token != "" && p.free[best].token == "") {
+			best = i
+		}
 	}
+	if best < 0 {
+		return nil
+	}
+	u := p.free[best]
+	p.free = append(p.free[:best], p.free[best+1:]...)
 	return u
 }
 
-// registerNew registers body (a JSON object with a fresh email), expects 201
-// and deletes the user when the case ends.
-func (c *caseT) registerNew(body any) (*response, userRead) {
+// grow registers a new suite user and logs it in; the caller lends it or
+// (at setup) gives it back.
+func (p *userPool) grow(c *caseT, name string) *pooled {
+	c.Helper()
+	email, password := c.newEmail(name), newPassword()
+	r := c.must(c.do(request{method: "POST", path: c.p().register(), body: jsonBody(map[string]any{"email": email, "password": password}),
+		ctype: "application/json", fixture: true}), 201)
+	u := c.userRead(r)
+	pu := &pooled{id: u.ID, email: u.Email, password: password, passwordKnown: true, superuser: u.IsSuperuser}
+	pu.token = c.loginToken(pu.email, pu.password)
+	return pu
+}
+
+func (p *userPool) put(u *pooled) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.free = append(p.free, u)
+}
+
+// giveBack returns a lent user after its case: it stays in the pool if it
+// still exists, with its token if that still works (then its password is
+// unchanged too: changing a password revokes every earlier token).
+func (p *userPool) giveBack(c *caseT, u *pooled) {
+	if u.token != "" {
+		if r, err := c.try(request{method: "GET", path: c.p().me(), token: u.token}); err == nil && r.Status == 200 {
+			p.put(u)
+			return
+		}
+	}
+	u.token, u.passwordKnown, u.bumped = "", false, true
+	r, err := c.try(request{method: "GET", path: c.p().user(u.id), token: c.adminToken()})
+	switch {
+	case err != nil:
+		c.Errorf("cleanup: %v", err)
+	case r.Status == 404:
+		// The case deleted it.
+	case r.Status == 200:
+		p.put(u)
+	default:
+		c.Errorf("cleanup: %s", r)
+	}
+}
+
+// adopt takes a user a case registered into the pool when the case ends,
+// instead of deleting it.
+func (c *caseT) adopt(id, email, password string) {
+	c.Cleanup(func() {
+		c.s.pool.giveBack(c, &pooled{id: id, email: email, password: password})
+	})
+}
+
+// drain deletes every pooled user (at the end of the run).
+func (p *userPool) drain(c *caseT) {
+	p.mu.Lock()
+	free := p.free
+	p.free = nil
+	p.mu.Unlock()
+	for _, u := range free {
+		r, err := c.try(request{method: "DELETE", path: c.p().user(u.id), token: c.adminToken()})
+		switch {
+		case err != nil:
+			c.Errorf("teardown: deleting %s: %v", u.email, err)
+		case r.Status != 204 && r.Status != 404:
+			c.Errorf("teardown: deleting %s: %s", u.email, r)
+		}
+	}
+}
+
+// registerNew registers body (a JSON object with a fresh email), expects
+// 201, and keeps the user for later cases when the case ends (deletes it
+// if its password is not in body).
+func (c *caseT) registerNew(body map[string]any) (*response, userRead) {
 	c.Helper()
 	r := c.must(c.send("POST", c.p().register(), "", body), 201)
 	u := c.userRead(r)
-	c.deleteLater(u.ID)
+	if pw, ok := body["password"].(string); ok {
+		c.adopt(u.ID, u.Email, pw)
+	} else {
+		c.deleteLater(u.ID)
+	}
 	return r, u
 }
 

@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +41,19 @@ type request struct {
 	// unknown path, a header limit of the HTTP server): only "no 5xx and
 	// no dropped connection" is checked.
 	lax bool
+	// from, when set, is sent as X-Forwarded-For: the request comes from a
+	// made-up address (Target.ForwardedFor) and spends that address's
+	// budgets, not the suite's.
+	from string
+	// fixture marks newUser's registrations (for the accounting of cases).
+	fixture bool
+	// reserved: the budget was taken before (a concurrent burst).
+	reserved bool
+	// expect429 marks requests the case expects may be refused with 429 on
+	// the suite's own address.
+	expect429 bool
+	// outage marks requests sent while the store is down: 503 is allowed.
+	outage bool
 }
 
 // response is what came back.
@@ -43,11 +61,17 @@ type response struct {
 	Status int
 	Header http.Header
 	Body   []byte
-	desc   string // method and path, for messages
+	desc   string // the request, for messages
 }
 
+// String is the request and the answer on one line, without secrets:
+// METHOD path [body] → status [Retry-After] body.
 func (r *response) String() string {
-	return fmt.Sprintf("%s → %d %s", r.desc, r.Status, snippet(r.Body))
+	retry := ""
+	if v := r.Header.Get("Retry-After"); v != "" {
+		retry = " (Retry-After: " + v + ")"
+	}
+	return fmt.Sprintf("%s → %d%s %s", r.desc, r.Status, retry, snippet(r.Body))
 }
 
 var secretQuery = regexp.MustCompile(`secret=[^&]*`)
@@ -60,7 +84,69 @@ func describe(method, path string) string {
 	return method + " " + secretQuery.ReplaceAllString(path, "secret=…")
 }
 
+// describeRequest is describe with the request's body (passwords and
+// tokens masked) and, for a made-up client address, its X-Forwarded-For.
+func describeRequest(req request) string {
+	d := describe(req.method, req.path)
+	if req.from != "" {
+		d += " [X-Forwarded-For: " + req.from + "]"
+	}
+	if b := maskBody(req.body, req.ctype); b != "" {
+		d += " " + b
+	}
+	return d
+}
+
+// secretFields are the body fields whose values messages never show.
+var secretFields = map[string]bool{"password": true, "token": true, "client_secret": true}
+
+// maskBody shortens a request body for messages and hides its secrets.
+func maskBody(body []byte, ctype string) string {
+	if len(body) == 0 {
+		return ""
+	}
+	mt, _, _ := mime.ParseMediaType(ctype)
+	switch mt {
+	case "application/json":
+		var m map[string]any
+		if json.Unmarshal(body, &m) == nil && m != nil {
+			for k, v := range m {
+				if _, ok := v.(string); ok && secretFields[k] {
+					m[k] = "…"
+				}
+			}
+			b, _ := json.Marshal(m)
+			return shorten(string(b), 160)
+		}
+	case "application/x-www-form-urlencoded":
+		if v, err := url.ParseQuery(string(body)); err == nil {
+			keys := slices.Sorted(maps.Keys(v))
+			var parts []string
+			for _, k := range keys {
+				for _, val := range v[k] {
+					if secretFields[k] {
+						val = "…"
+					} else {
+						val = url.QueryEscape(val)
+					}
+					parts = append(parts, url.QueryEscape(k)+"="+val)
+				}
+			}
+			return shorten(strings.Join(parts, "&"), 160)
+		}
+	}
+	return fmt.Sprintf("<%d bytes of %s>", len(body), ctype)
+}
+
+func shorten(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
 func snippet(b []byte) string {
+	b = bytes.TrimSpace(b)
 	if len(b) > 300 {
 		return string(b[:300]) + "…"
 	}
@@ -73,6 +159,23 @@ type hideLength struct{ io.Reader }
 // try sends req and checks the invariants every answer of the kit obeys (see
 // checkInvariants). It never stops the case, so goroutines may use it.
 func (c *caseT) try(req request) (*response, error) {
+	b := c.s.budgetOf(req)
+	if b >= 0 && !req.reserved {
+		if err := c.s.meter.acquire(c.Context(), b, 1); err != nil {
+			return nil, err
+		}
+		c.count(b, 1, req.fixture)
+	}
+	r, err := c.send1(req)
+	if b >= 0 && err == nil && uncounted(req, r) {
+		c.s.meter.refund(b)
+		c.count(b, -1, req.fixture)
+	}
+	return r, err
+}
+
+// send1 sends one request and checks the invariants.
+func (c *caseT) send1(req request) (*response, error) {
 	var body io.Reader
 	if req.body != nil {
 		body = bytes.NewReader(req.body)
@@ -102,6 +205,9 @@ func (c *caseT) try(req request) (*response, error) {
 	case req.token != "":
 		hr.Header.Set("Authorization", "Bearer "+req.token)
 	}
+	if req.from != "" {
+		hr.Header.Set("X-Forwarded-For", req.from)
+	}
 	resp, err := c.s.t.Client.Do(hr)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", describe(req.method, req.path), err)
@@ -111,26 +217,62 @@ func (c *caseT) try(req request) (*response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading the answer: %w", describe(req.method, req.path), err)
 	}
-	r := &response{Status: resp.StatusCode, Header: resp.Header, Body: b, desc: describe(req.method, req.path)}
-	c.checkInvariants(r, req.lax)
+	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		c.s.mu.Lock()
+		c.s.dateOffset = time.Until(d)
+		c.s.mu.Unlock()
+	}
+	r := &response{Status: resp.StatusCode, Header: resp.Header, Body: b, desc: describeRequest(req)}
+	c.checkInvariants(r, req)
 	return r, nil
 }
 
-// do is try that stops the case when the request cannot be made.
+// do is try that stops the case when the request cannot be made, and
+// skips it when the server refuses the suite's own address with 429 while
+// the limits are on and the case did not ask for that: the budget was
+// spent by others (see meter.refuse).
 func (c *caseT) do(req request) *response {
 	c.Helper()
 	r, err := c.try(req)
-	if err != nil {
+	var eb errBudget
+	switch {
+	case errors.As(err, &eb):
+		c.Skipf("stopped: %s", eb.msg)
+	case err != nil:
 		c.Fatalf("%v", err)
+	}
+	if b := c.s.budgetOf(req); b >= 0 && r.Status == http.StatusTooManyRequests && c.s.limits.Enabled && !req.expect429 {
+		c.Skipf("stopped: %s", c.s.meter.refuse(b, r))
 	}
 	return r
 }
 
 // parallel runs f n times at once (released together) and returns the
-// answers; requests that failed are reported and left nil.
+// answers; requests that failed are reported and left nil. The budgets the
+// burst draws on are taken before it starts (the case is skipped if they
+// do not suffice).
 func (c *caseT) parallel(n int, f func(i int) request) []*response {
 	c.Helper()
 	out := make([]*response, n)
+	reqs := make([]request, n)
+	var need spend
+	for i := range n {
+		reqs[i] = f(i)
+		reqs[i].timeout = burstTimeout
+		if b := c.s.budgetOf(reqs[i]); b >= 0 {
+			need[b]++
+			reqs[i].reserved = true
+		}
+	}
+	for b, k := range need {
+		if k == 0 {
+			continue
+		}
+		if err := c.s.meter.acquire(c.Context(), budget(b), k); err != nil {
+			c.Skipf("stopped: %v", err)
+		}
+		c.count(budget(b), k, false)
+	}
 	start := make(chan struct{})
 	var ready, wg sync.WaitGroup
 	for i := range n {
@@ -138,8 +280,7 @@ func (c *caseT) parallel(n int, f func(i int) request) []*response {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req := f(i)
-			req.timeout = burstTimeout
+			req := reqs[i]
 			ready.Done()
 			<-start
 			r, err := c.try(req)
@@ -199,7 +340,7 @@ func (c *caseT) form(path string, vals url.Values) *response {
 	return c.do(request{method: "POST", path: path, body: []byte(vals.Encode()), ctype: "application/x-www-form-urlencoded"})
 }
 
-// Exact bodies of the framework errors (CONTRACT §2).
+// Exact bodies of the framework errors (FastAPI's and fastapi-users').
 const (
 	bodyUnauthorized     = `{"detail":"Unauthorized"}`
 	bodyForbidden        = `{"detail":"Forbidden"}`
@@ -207,17 +348,26 @@ const (
 	bodyMethodNotAllowed = `{"detail":"Method Not Allowed"}`
 )
 
-// checkInvariants reports what no answer of the kit may do: answer 5xx,
-// send a body that is not JSON or lacks Content-Type application/json, a 204
-// with a body, a 401/403/405 with another body than the framework's, or a 422
-// not in FastAPI's shape.
-func (c *caseT) checkInvariants(r *response, lax bool) {
-	if r.Status >= 500 {
+// checkInvariants reports what no answer of the kit may do: answer 5xx
+// (503 SERVICE_UNAVAILABLE only during an outage), send a body that is not
+// JSON or lacks Content-Type application/json, lack Cache-Control:
+// no-store, a 204 with a body, an error without {"detail": ...}, a
+// 401/403/405 with another body than the framework's, a 405 without Allow,
+// a 422 not in FastAPI's shape, or a 429 without Retry-After.
+func (c *caseT) checkInvariants(r *response, req request) {
+	if r.Status == http.StatusServiceUnavailable && req.outage {
+		if string(r.Body) != detailBody("SERVICE_UNAVAILABLE") {
+			c.Errorf("%s: a 503 body must be exactly %s", r, detailBody("SERVICE_UNAVAILABLE"))
+		}
+	} else if r.Status >= 500 {
 		c.Errorf("%s: server error", r)
 		return
 	}
-	if lax {
+	if req.lax {
 		return
+	}
+	if cc := r.Header.Values("Cache-Control"); len(cc) != 1 || cc[0] != "no-store" {
+		c.Errorf("%s: Cache-Control %q, want exactly no-store (tokens and personal data stay out of caches)", r, cc)
 	}
 	if r.Status == http.StatusNoContent {
 		if len(r.Body) != 0 {
@@ -235,6 +385,12 @@ func (c *caseT) checkInvariants(r *response, lax bool) {
 			return
 		}
 	}
+	if r.Status >= 400 {
+		if keys, err := objectKeys(r.Body); err != nil || len(keys) != 1 || keys[0] != "detail" {
+			c.Errorf("%s: an error body must be {\"detail\": ...} and nothing else", r)
+			return
+		}
+	}
 	switch r.Status {
 	case http.StatusUnauthorized:
 		if string(r.Body) != bodyUnauthorized {
@@ -248,9 +404,19 @@ func (c *caseT) checkInvariants(r *response, lax bool) {
 		if string(r.Body) != bodyMethodNotAllowed {
 			c.Errorf("%s: a 405 body must be exactly %s", r, bodyMethodNotAllowed)
 		}
+		if r.Header.Get("Allow") == "" {
+			c.Errorf("%s: a 405 must name the allowed methods in Allow", r)
+		}
 	case http.StatusUnprocessableEntity:
 		if _, err := validationItems(r.Body); err != nil {
 			c.Errorf("%s: not FastAPI's 422 shape: %v", r, err)
+		}
+	case http.StatusTooManyRequests:
+		if string(r.Body) != detailBody("TOO_MANY_REQUESTS") {
+			c.Errorf("%s: a 429 body must be exactly %s", r, detailBody("TOO_MANY_REQUESTS"))
+		}
+		if n, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || n < 1 {
+			c.Errorf("%s: a 429 must say when to retry: Retry-After in whole seconds, at least 1", r)
 		}
 	}
 }
@@ -275,6 +441,28 @@ func (p paths) poll(code, secret string) string {
 	return p.CLILogin + "/" + code + "?secret=" + url.QueryEscape(secret)
 }
 func (p paths) adminToken(id string) string { return p.Admin + "/users/" + id + "/token" }
+
+// poll polls ch once, waiting first for the server's poll interval to pass
+// since the suite's last poll of it when the limits are on.
+func (c *caseT) poll(ch challenge) *response {
+	c.Helper()
+	s := c.s
+	if iv := s.limits.CLIPollInterval; s.limits.Enabled && iv > 0 {
+		s.mu.Lock()
+		last, ok := s.polls[ch.Code]
+		s.mu.Unlock()
+		if ok {
+			if err := s.sleep(c.Context(), last.Add(iv+50*time.Millisecond).Sub(s.now())); err != nil {
+				c.Fatalf("%v", err)
+			}
+		}
+	}
+	r := c.get(c.p().poll(ch.Code, ch.Secret), "")
+	s.mu.Lock()
+	s.polls[ch.Code] = s.now()
+	s.mu.Unlock()
+	return r
+}
 
 // The demo routes (Target.DemoRoutes).
 const (

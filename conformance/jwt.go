@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"hash"
 	"strings"
-	"time"
 )
 
 // jwtParts is a token decoded without verification.
@@ -68,16 +67,8 @@ func (p jwtParts) intClaim(name string) (int64, bool) {
 	return v, err == nil
 }
 
-// serverNow reads the server's time from the iat of a token it just
-// minted (the wall clock if it has none). The kit dates iat 30 s back, so
-// this is that much early: the cases that use it keep margins of minutes.
-func (c *caseT) serverNow(tok string) int64 {
-	c.Helper()
-	if iat, ok := c.mustDecode(tok).intClaim("iat"); ok {
-		return iat
-	}
-	return time.Now().Unix()
-}
+// serverNow is the server's current Unix time (see suite.serverNow).
+func (c *caseT) serverNow() int64 { return c.s.serverNow() }
 
 // forge signs claims with key. alg is HS256, HS512 or none; extra header
 // fields are added to {"alg","typ"}.

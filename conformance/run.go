@@ -31,7 +31,7 @@ const (
 	StatusSkipped = "skipped"
 )
 
-// Result is the outcome of one case under RunAll.
+// Result is the outcome of one case under RunAll or Check.
 type Result struct {
 	// ID names the case, e.g. "Z26_cli_create".
 	ID string `json:"id"`
@@ -39,10 +39,54 @@ type Result struct {
 	Name string `json:"name"`
 	// Status is StatusPassed, StatusFailed or StatusSkipped.
 	Status string `json:"status"`
-	// Message holds the failures, or the reason for a skip.
+	// Message holds the failures, one per line (each with the request and
+	// the answer that broke the expectation), or the reason for a skip.
 	Message string `json:"message,omitempty"`
 	// Duration is the time the case took, cleanup included.
 	Duration time.Duration `json:"duration_ns"`
+
+	// What the case took from the suite's per-address budgets (tests of
+	// the declared costs).
+	spent       spend
+	fixtureRegs int
+	newUsers    int
+}
+
+// Summary is the outcome of a run of Check.
+type Summary struct {
+	// Passed, Failed and Skipped count the cases (a failed setup or
+	// teardown counts as a failed case).
+	Passed, Failed, Skipped int
+	// Mode is the server's mode, and ModeNote how the suite knows it.
+	Mode     Mode
+	ModeNote string
+	// Limits are the server's rate limits as the suite respected them, and
+	// LimitsNote how it knows them.
+	Limits     Limits
+	LimitsNote string
+	// Budget is what the run took from each per-address limit of the
+	// server, from the suite's own address.
+	Budget []BudgetUse
+	// Duration is the run's wall time.
+	Duration time.Duration
+}
+
+// Options adjust Check.
+type Options struct {
+	// Filter selects the cases whose id matches; nil selects all.
+	Filter *regexp.Regexp
+	// Ready is called once setup has found the server's mode and limits
+	// (the counts are still zero).
+	Ready func(Summary)
+	// Start is called before each selected case with its position (from 1)
+	// and the number of selected cases.
+	Start func(id string, n, total int)
+	// Report is called after each case, and with ID "setup" or "teardown"
+	// when those fail.
+	Report func(Result)
+	// Names gives the name users know a Target field by in messages (the
+	// CLI passes its flags); default "Target.<field>".
+	Names func(field string) string
 }
 
 // Run runs every case against target, each as a subtest of t named by its
@@ -50,7 +94,7 @@ type Result struct {
 // log in its admin.
 func Run(t *testing.T, target Target) {
 	t.Helper()
-	s, err := newSuite(target)
+	s, err := newSuite(target, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,46 +109,73 @@ func Run(t *testing.T, target Target) {
 			cs.fn(&caseT{tb: t, s: s})
 		})
 	}
+	t.Logf("conformance: %s mode (%s); limits %s; budget used: %s", s.mode, s.modeNote, s.limitsNote, FormatBudget(s.meter.uses()))
 }
 
 // RunAll runs the cases whose id matches filter (all when nil) against
 // target without a testing.T, calling report after each case (and once with
-// ID "setup" if the suite cannot start). Cleanup runs after each case.
+// ID "setup" if the suite cannot start). Cleanup runs after each case. It
+// is Check with only a filter and a report.
 func RunAll(ctx context.Context, target Target, filter *regexp.Regexp, report func(Result)) (passed, failed, skipped int) {
+	sum := Check(ctx, target, Options{Filter: filter, Report: report})
+	return sum.Passed, sum.Failed, sum.Skipped
+}
+
+// Check runs the selected cases against target, one after another, and
+// returns what happened. Cases that need what the target does not offer,
+// or more of a per-address rate limit than the suite allows itself (half
+// of each, see Target.Limits), are skipped with the reason.
+func Check(ctx context.Context, target Target, opts Options) (sum Summary) {
+	start := time.Now()
+	report := opts.Report
 	if report == nil {
 		report = func(Result) {}
 	}
 	count := func(r Result) {
 		switch r.Status {
 		case StatusPassed:
-			passed++
+			sum.Passed++
 		case StatusFailed:
-			failed++
+			sum.Failed++
 		default:
-			skipped++
+			sum.Skipped++
 		}
 		report(r)
 	}
-	s, err := newSuite(target)
+	s, err := newSuite(target, opts.Names)
 	if err != nil {
 		count(Result{ID: "setup", Name: "target configuration", Status: StatusFailed, Message: err.Error()})
-		return
+		return sum
 	}
 	defer s.close()
 	defer func() {
-		td := runCase(ctx, "teardown", "delete the suite's own users", func(r *runner) { s.teardown(&caseT{tb: r, s: s}) })
+		td := runCase(ctx, s, "teardown", "delete the suite's own users", func(c *caseT) { s.teardown(c) })
 		if td.Status == StatusFailed {
 			count(td)
 		}
+		sum.Budget = s.meter.uses()
+		sum.Duration = time.Since(start)
 	}()
-	setup := runCase(ctx, "setup", "log in the suite's admin", func(r *runner) { s.setup(&caseT{tb: r, s: s}) })
+	setup := runCase(ctx, s, "setup", "log in the suite's admin", func(c *caseT) { s.setup(c) })
+	sum.Mode, sum.ModeNote, sum.Limits, sum.LimitsNote = s.mode, s.modeNote, s.limits, s.limitsNote
 	if setup.Status != StatusPassed {
 		count(setup)
-		return
+		return sum
 	}
+	if opts.Ready != nil {
+		ready := sum
+		ready.Budget = s.meter.uses()
+		opts.Ready(ready)
+	}
+	var selected []testCase
 	for _, cs := range cases() {
-		if filter != nil && !filter.MatchString(cs.id) {
-			continue
+		if opts.Filter == nil || opts.Filter.MatchString(cs.id) {
+			selected = append(selected, cs)
+		}
+	}
+	for i, cs := range selected {
+		if opts.Start != nil {
+			opts.Start(cs.id, i+1, len(selected))
 		}
 		if ctx.Err() != nil {
 			count(Result{ID: cs.id, Name: cs.name, Status: StatusSkipped, Message: "cancelled: " + ctx.Err().Error()})
@@ -114,9 +185,27 @@ func RunAll(ctx context.Context, target Target, filter *regexp.Regexp, report fu
 			count(Result{ID: cs.id, Name: cs.name, Status: StatusSkipped, Message: reason})
 			continue
 		}
-		count(runCase(ctx, cs.id, cs.name, func(r *runner) { cs.fn(&caseT{tb: r, s: s}) }))
+		count(runCase(ctx, s, cs.id, cs.name, cs.fn))
 	}
-	return
+	return sum
+}
+
+// FormatBudget describes budget uses on one line, e.g. "register 12 of
+// 50 (limit 100/h), login at most 20 in a minute of 30 (limit 60/min)".
+func FormatBudget(uses []BudgetUse) string {
+	var parts []string
+	for _, u := range uses {
+		w := windowName(time.Duration(u.WindowSeconds) * time.Second)
+		switch {
+		case u.Limit == 0:
+			parts = append(parts, fmt.Sprintf("%s %d", u.Name, u.Used))
+		case u.WindowSeconds <= 60:
+			parts = append(parts, fmt.Sprintf("%s %d (at most %d in a %s, allowed %d of the limit %d/%s)", u.Name, u.Used, u.Peak, w, u.Allowed, u.Limit, w))
+		default:
+			parts = append(parts, fmt.Sprintf("%s %d of %d (limit %d/%s)", u.Name, u.Used, u.Allowed, u.Limit, w))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // runner implements tb outside the testing package: Fatalf and Skipf stop
@@ -179,12 +268,14 @@ func (r *runner) protect(f func()) {
 	f()
 }
 
-// runCase runs one case and its cleanups (last registered first).
-func runCase(ctx context.Context, id, name string, f func(*runner)) Result {
+// runCase runs one case (f with a fresh caseT of s) and its cleanups (last
+// registered first).
+func runCase(ctx context.Context, s *suite, id, name string, f func(*caseT)) Result {
 	r := &runner{}
 	r.ctx, r.cancel = context.WithCancel(ctx)
+	c := &caseT{tb: r, s: s}
 	start := time.Now()
-	r.protect(func() { f(r) })
+	r.protect(func() { f(c) })
 	r.cancel()
 	for {
 		r.mu.Lock()
@@ -200,7 +291,7 @@ func runCase(ctx context.Context, id, name string, f func(*runner)) Result {
 		}
 		r.protect(next)
 	}
-	res := Result{ID: id, Name: name, Duration: time.Since(start), Message: strings.Join(r.msgs, "; ")}
+	res := Result{ID: id, Name: name, Duration: time.Since(start), Message: strings.Join(r.msgs, "\n")}
 	switch {
 	case r.failed:
 		res.Status = StatusFailed
@@ -209,5 +300,8 @@ func runCase(ctx context.Context, id, name string, f func(*runner)) Result {
 	default:
 		res.Status = StatusPassed
 	}
+	c.mu.Lock()
+	res.spent, res.fixtureRegs, res.newUsers = c.spent, c.fixtureRegs, c.newUsers
+	c.mu.Unlock()
 	return res
 }

@@ -23,10 +23,10 @@ func TestRunCase(t *testing.T) {
 		wantMessage string
 	}{
 		{"pass", func(*runner) {}, StatusPassed, ""},
-		{"errorf continues", func(r *runner) { r.Errorf("one %d", 1); r.Errorf("two") }, StatusFailed, "one 1; two"},
+		{"errorf continues", func(r *runner) { r.Errorf("one %d", 1); r.Errorf("two") }, StatusFailed, "one 1\ntwo"},
 		{"fatalf stops", func(r *runner) { r.Fatalf("stop"); r.Errorf("unreached") }, StatusFailed, "stop"},
 		{"skipf stops", func(r *runner) { r.Skipf("why"); r.Errorf("unreached") }, StatusSkipped, "why"},
-		{"failure wins over skip", func(r *runner) { r.Errorf("bad"); r.Skipf("why") }, StatusFailed, "bad; why"},
+		{"failure wins over skip", func(r *runner) { r.Errorf("bad"); r.Skipf("why") }, StatusFailed, "bad\nwhy"},
 		{"panic fails", func(*runner) { panic("boom") }, StatusFailed, "panic: boom"},
 		{"errorf from goroutines", func(r *runner) {
 			var wg sync.WaitGroup
@@ -35,12 +35,12 @@ func TestRunCase(t *testing.T) {
 				go func() { defer wg.Done(); r.Errorf("x") }()
 			}
 			wg.Wait()
-		}, StatusFailed, "x; x; x; x; x; x; x; x"},
+		}, StatusFailed, "x\nx\nx\nx\nx\nx\nx\nx"},
 		{"failing cleanup fails", func(r *runner) { r.Cleanup(func() { r.Fatalf("cleanup") }) }, StatusFailed, "cleanup"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := runCase(context.Background(), "ID", "name", tc.fn)
+			res := runCase(context.Background(), nil, "ID", "name", func(c *caseT) { tc.fn(c.tb.(*runner)) })
 			if res.Status != tc.wantStatus || !strings.HasPrefix(res.Message, tc.wantMessage) {
 				t.Errorf("got %s %q, want %s %q", res.Status, res.Message, tc.wantStatus, tc.wantMessage)
 			}
@@ -54,7 +54,8 @@ func TestRunCase(t *testing.T) {
 func TestRunCaseCleanupOrderAndContext(t *testing.T) {
 	var order []int
 	var caseCtx context.Context
-	res := runCase(context.Background(), "ID", "", func(r *runner) {
+	res := runCase(context.Background(), nil, "ID", "", func(c *caseT) {
+		r := c.tb.(*runner)
 		caseCtx = r.Context()
 		for i := range 3 {
 			r.Cleanup(func() {
@@ -165,14 +166,15 @@ func TestTargetNormalize(t *testing.T) {
 		target  Target
 		wantErr string
 	}{
-		{"no url", Target{Mode: ModeDev}, "BaseURL or Handler"},
+		{"no url", Target{Mode: ModeDev}, "Target.BaseURL is required"},
 		{"bad mode", Target{BaseURL: "http://x", Mode: "staging"}, "unknown mode"},
-		{"production without admin", Target{BaseURL: "http://x"}, "AdminEmail"},
+		{"production without admin", Target{BaseURL: "http://x", Mode: ModeProduction}, "Target.AdminEmail and Target.AdminPassword"},
 		{"dev", Target{BaseURL: "http://x/", Mode: ModeDev}, ""},
+		{"mode found at setup", Target{BaseURL: "http://x/"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := tc.target.normalize()
+			got, err := tc.target.normalize(goName)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
@@ -190,26 +192,40 @@ func TestTargetNormalize(t *testing.T) {
 }
 
 func TestSkipReason(t *testing.T) {
-	full := Target{Mode: ModeProduction, ResetAndVerify: true, Mailbox: NewMemoryMailbox(), Clock: NewManualClock(time.Now()), DemoRoutes: true, SecretKey: "k"}
+	full := Target{BaseURL: "http://x", Mode: ModeProduction, AdminEmail: "a", AdminPassword: "p", ResetAndVerify: true, Mailbox: NewMemoryMailbox(),
+		Clock: NewManualClock(time.Now()), DemoRoutes: true, SecretKey: "k", ForwardedFor: true, Outage: &outageStore{}}
+	with := func(f func(*Target)) Target { t := full; f(&t); return t }
+	limits := DefaultLimits()
+	full.Limits = &limits
+	flags := map[string]string{"ResetAndVerify": "-reset-verify", "Mailbox": "-outbox FILE"}
 	tests := []struct {
 		name   string
 		target Target
+		names  func(string) string
 		needs  need
 		want   string
 	}{
-		{"all there", full, needProd | needMailbox | needDemo | needExpiry | needSecret, ""},
-		{"dev only", full, needDev, "dev mode only"},
-		{"production only", Target{Mode: ModeDev}, needProd, "production mode only"},
-		{"no routers", Target{Mode: ModeProduction, Mailbox: NewMemoryMailbox()}, needMailbox, "not mounted"},
-		{"no mailbox", Target{Mode: ModeProduction, ResetAndVerify: true}, needMailbox, "no mailbox"},
-		{"no demo", Target{}, needDemo, "no demo routes"},
-		{"no clock", Target{}, needExpiry, "cannot expire"},
-		{"lifetime instead of clock", Target{ChallengeLifetime: time.Second}, needExpiry, ""},
-		{"no secret", Target{}, needSecret, "secret"},
+		{"all there", full, nil, needProd | needMailbox | needDemo | needExpiry | needSecret | needLimits | needForwarded | needOutage, ""},
+		{"dev only", full, nil, needDev, "dev mode only"},
+		{"production only", with(func(t *Target) { t.Mode = ModeDev }), nil, needProd, "production mode only"},
+		{"no routers", with(func(t *Target) { t.ResetAndVerify = false }), nil, needMailbox, "pass Target.ResetAndVerify if the server mounts them"},
+		{"no routers, CLI names", with(func(t *Target) { t.ResetAndVerify = false }), func(f string) string { return flags[f] }, needMailbox, "pass -reset-verify if"},
+		{"no mailbox", with(func(t *Target) { t.Mailbox = nil }), func(f string) string { return flags[f] }, needMailbox, "pass -outbox FILE"},
+		{"no demo", with(func(t *Target) { t.DemoRoutes = false }), nil, needDemo, "demo routes"},
+		{"no clock", with(func(t *Target) { t.Clock = nil }), nil, needExpiry, "Target.ChallengeLifetime"},
+		{"lifetime instead of clock", with(func(t *Target) { t.Clock, t.ChallengeLifetime = nil, time.Second }), nil, needExpiry, ""},
+		{"no secret", with(func(t *Target) { t.SecretKey = "" }), nil, needSecret, "Target.SecretKey"},
+		{"limits off", with(func(t *Target) { off := limits; off.Enabled = false; t.Limits = &off }), nil, needLimits, "off on this server"},
+		{"own address only", with(func(t *Target) { t.ForwardedFor = false }), nil, needForwarded, "lock out real users"},
+		{"no outage", with(func(t *Target) { t.Outage = nil }), nil, needOutage, "Target.Outage"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := (&suite{t: tc.target}).skipReason(testCase{needs: tc.needs})
+			s, err := newSuite(tc.target, tc.names)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := s.skipReason(testCase{needs: tc.needs})
 			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
 				t.Errorf("skipReason = %q, want %q", got, tc.want)
 			}
@@ -225,7 +241,8 @@ func TestCaseIDsUnique(t *testing.T) {
 		}
 		seen[cs.id] = true
 	}
-	// The checklist of CONTRACT §11 that applies over HTTP is covered.
+	// Every item of the reference test suites that applies over HTTP has
+	// its case.
 	var want []string
 	for i := 1; i <= 11; i++ {
 		want = append(want, fmt.Sprintf("A%d_", i), fmt.Sprintf("P%d_", i), fmt.Sprintf("V%d_", i))

@@ -8,14 +8,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 )
 
 // Mode is the configuration of the server under test.
 type Mode string
 
-// The two modes of zndraw-auth (CONTRACT §9.2).
+// The two modes of zndraw-auth, chosen by the server's
+// ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL.
 const (
 	// ModeProduction: a default admin is configured and registered users are
 	// regular users.
@@ -42,7 +42,11 @@ type Target struct {
 	// AdminEmail and AdminPassword are the configured default admin
 	// (production mode only).
 	AdminEmail, AdminPassword string
-	// Mode is the server's mode; empty means ModeProduction.
+	// Mode is the server's mode. Empty means: find out at setup. With
+	// AdminEmail and AdminPassword set, the admin logs in and a newly
+	// registered user tells the mode (a superuser in dev mode); without
+	// them the suite registers its root user, which must then be a
+	// superuser (dev mode), or setup fails asking for the admin.
 	Mode Mode
 	// Prefixes are the mount points; zero fields are the defaults.
 	Prefixes httpapi.Prefixes
@@ -52,7 +56,10 @@ type Target struct {
 	// Mailbox reads delivered reset and verify tokens; cases that need one
 	// skip without it.
 	Mailbox Mailbox
-	// Clock moves an in-process server's clock (expiry cases).
+	// Clock moves an in-process server's clock (expiry cases). If it also
+	// has a Now() time.Time method (ManualClock has), the suite waits for
+	// rate-limit windows and poll intervals by moving it instead of
+	// sleeping.
 	Clock ClockControl
 	// ChallengeLifetime is a live server's (short) CLI challenge lifetime;
 	// without Clock, expiry cases wait it out, and skip when it is 0.
@@ -64,16 +71,35 @@ type Target struct {
 	// forge tokens with it (no exp, wrong audience, other algorithms) run
 	// only when it is set.
 	SecretKey string
-	// RateLimits are the server's rate limits (core.LoadSettingsFromEnv
-	// reads them from the ZNDRAW_AUTH_RATE_LIMIT_* variables). The limit
-	// cases that must know them (LIM3 to LIM6) run only when they are set
-	// and on, and only where they stay within half of a per-address budget.
-	RateLimits *core.RateLimitSettings
+	// Limits are the server's rate limits. Nil means: find out at setup
+	// (a CLI challenge polled twice within its interval answers 429 only
+	// while limits are on) and assume the kit's default values when they
+	// are on. The suite then spends at most half of every per-address
+	// budget (see Summary.Budget) and checks the limits themselves.
+	Limits *Limits
+	// ForwardedFor reports that the server believes X-Forwarded-For from
+	// the suite (its address is one of the server's trusted proxies) and
+	// that no proxy sits between them. The cases that must exceed a
+	// per-address limit to see its 429 then spend the budgets of made-up
+	// documentation addresses (2001:db8::/32) instead of the suite's own;
+	// without it they are skipped.
+	ForwardedFor bool
+	// Outage takes the server's store down and brings it back, for the
+	// case that checks the 503 answer during an outage; nil skips it.
+	Outage Outage
 }
 
 // ClockControl moves the clock of an in-process server forward.
 type ClockControl interface {
 	Advance(d time.Duration)
+}
+
+// Outage makes the server's store unavailable (Down) and available again
+// (Up). Both return once the change is made; the suite gives the server a
+// few seconds to notice.
+type Outage interface {
+	Down(ctx context.Context) error
+	Up(ctx context.Context) error
 }
 
 // Mailbox reads the tokens a server delivered through its
@@ -100,19 +126,17 @@ const (
 	burstTimeout   = 2 * time.Minute
 )
 
-// normalize fills the defaults of t and checks what is required.
-func (t Target) normalize() (Target, error) {
-	if t.Mode == "" {
-		t.Mode = ModeProduction
-	}
-	if t.Mode != ModeProduction && t.Mode != ModeDev {
-		return t, fmt.Errorf("conformance: unknown mode %q", t.Mode)
+// normalize fills the defaults of t and checks what is required; names
+// gives the user-facing name of a Target field in messages.
+func (t Target) normalize(names func(string) string) (Target, error) {
+	if t.Mode != "" && t.Mode != ModeProduction && t.Mode != ModeDev {
+		return t, fmt.Errorf("conformance: unknown mode %q (want %s or %s)", t.Mode, ModeProduction, ModeDev)
 	}
 	if t.Handler == nil && t.BaseURL == "" {
-		return t, errors.New("conformance: Target needs BaseURL or Handler")
+		return t, fmt.Errorf("conformance: %s is required", names("BaseURL"))
 	}
 	if t.Mode == ModeProduction && (t.AdminEmail == "" || t.AdminPassword == "") {
-		return t, errors.New("conformance: production mode needs AdminEmail and AdminPassword")
+		return t, fmt.Errorf("conformance: production mode needs the default admin: %s and %s", names("AdminEmail"), names("AdminPassword"))
 	}
 	t.BaseURL = strings.TrimSuffix(t.BaseURL, "/")
 	if t.Client == nil {
@@ -139,3 +163,6 @@ func (t Target) normalize() (Target, error) {
 	fill(&t.Prefixes.Verify, def.Verify)
 	return t, nil
 }
+
+// goName is the default naming of Target fields in messages.
+func goName(field string) string { return "Target." + field }

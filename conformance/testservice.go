@@ -26,8 +26,10 @@ const (
 
 // NewTestService builds a Service on store for an in-process conformance
 // run, with what the suite needs: rate limits off, cheap password hashing
-// (password.TestParams), a ManualClock (started at the wall clock) and a
-// MemoryMailbox as the hooks. In ModeProduction it configures the admin
+// (password.TestParams), a ManualClock (started at the wall clock), a
+// MemoryMailbox as the hooks, and a switch that takes the store down for
+// the outage case (Target.Outage). Options such as WithSettings change the
+// settings before the Service is built. In ModeProduction it configures the admin
 // TestAdminEmail/TestAdminPassword with random 32-byte secrets and creates
 // it (EnsureDefaultAdmin); in ModeDev there is no admin and the secrets are
 // the public defaults. Warnings and errors the Service logs go to t.Log.
@@ -40,8 +42,9 @@ const (
 // The returned Target has everything but BaseURL and Handler:
 // ResetAndVerify and DemoRoutes are true, so the caller must mount every
 // router (httpapi.AllGroups, the default) and the demo routes of the
-// package documentation, or clear those fields.
-func NewTestService(t testing.TB, mode Mode, store core.Store) (*core.Service, *ManualClock, *MemoryMailbox, Target) {
+// package documentation, or clear those fields. Its Limits are the
+// Service's.
+func NewTestService(t testing.TB, mode Mode, store core.Store, opts ...TestOption) (*core.Service, *ManualClock, *MemoryMailbox, Target) {
 	t.Helper()
 	settings := core.DefaultSettings()
 	settings.RateLimit.Enabled = false
@@ -59,10 +62,14 @@ func NewTestService(t testing.TB, mode Mode, store core.Store) (*core.Service, *
 	default:
 		t.Fatalf("conformance.NewTestService: unknown mode %q", mode)
 	}
+	for _, o := range opts {
+		o(&settings)
+	}
 	clock := NewManualClock(time.Now())
 	mailbox := NewMemoryMailbox()
 	ledger := &userLedger{Store: store, live: make(map[uuid.UUID]string)}
-	svc, err := core.New(ledger, settings,
+	outage := &outageStore{Store: ledger}
+	svc, err := core.New(outage, settings,
 		core.WithHasher(password.New(password.TestParams)),
 		core.WithClock(clock),
 		core.WithHooks(mailbox.Hooks()),
@@ -91,8 +98,22 @@ func NewTestService(t testing.TB, mode Mode, store core.Store) (*core.Service, *
 	target.Clock = clock
 	target.ChallengeLifetime = settings.CLILoginLifetime
 	target.SecretKey = settings.SecretKey
+	limits := LimitsOf(settings)
+	target.Limits = &limits
+	target.Outage = outage
 	return svc, clock, mailbox, target
 }
+
+// A TestOption changes what NewTestService builds.
+type TestOption func(*core.Settings)
+
+// WithSettings lets f change the Service's settings (after the suite's
+// own, before the Service is built), e.g. to turn the rate limits on:
+//
+//	conformance.NewTestService(t, mode, store, conformance.WithSettings(func(s *core.Settings) {
+//		s.RateLimit = core.DefaultSettings().RateLimit
+//	}))
+func WithSettings(f func(*core.Settings)) TestOption { return TestOption(f) }
 
 // randomSecret is 32 random bytes, base64url (43 characters).
 func randomSecret() string {
