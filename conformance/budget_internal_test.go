@@ -29,6 +29,7 @@ func inProcess(t *testing.T, mode Mode, opts ...TestOption) Target {
 // took from the per-address budgets with what it declares (users, uses):
 // the suite plans with the declarations, so they must be exact.
 func TestDeclaredCosts(t *testing.T) {
+	t.Parallel()
 	declared := map[string]testCase{}
 	for _, cs := range cases() {
 		declared[cs.id] = cs

@@ -70,10 +70,11 @@ var (
 	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 )
 
-// cliCases are CONTRACT §11.8 Z26–Z37 (test_cli_login.py).
+// cliCases are zndraw-auth's CLI login tests (Z26–Z37,
+// tests/test_cli_login.py).
 func cliCases() []testCase {
 	return []testCase{
-		{id: "Z26_cli_create", name: "POST /auth/cli-login: 200 {code, secret, approve_url, expires_in, interval}", uses: spend{budgetCLI: 2}, fn: func(c *caseT) {
+		{id: "Z26_cli_create", name: "POST /auth/cli-login: 200 {code, secret, approve_url, expires_in, interval}", why: "the device-code challenge the zndraw CLI starts with, in its exact shape", uses: spend{budgetCLI: 2}, fn: func(c *caseT) {
 			r := c.must(c.do(request{method: "POST", path: c.p().cli()}), 200)
 			c.wantKeys(r.String(), r.Body, "code", "secret", "approve_url", "expires_in", "interval")
 			ch := c.createChallenge()
@@ -95,26 +96,26 @@ func cliCases() []testCase {
 				c.Errorf("expires_in %d, want the configured lifetime %d", exp, int64(lt.Seconds()))
 			}
 		}},
-		{id: "Z27_cli_poll_pending", name: "poll right after creation: 200 {\"status\":\"pending\",\"token\":null}", uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "Z27_cli_poll_pending", name: "poll right after creation: 200 {\"status\":\"pending\",\"token\":null}", why: "the CLI polls until approval; pending has this exact body", uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			c.wantBody(c.poll(c.createChallenge()), 200, pendingBody)
 		}},
-		{id: "Z28_cli_poll_wrong_secret", name: "poll with a wrong secret: 404 Challenge not found", uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "Z28_cli_poll_wrong_secret", name: "poll with a wrong secret: 404 Challenge not found", why: "only the CLI that holds the secret can poll", uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			ch := c.createChallenge()
 			c.wantDetail(c.get(c.p().poll(ch.Code, "wrong-secret"), ""), 404, "Challenge not found")
 		}},
-		{id: "Z29_cli_poll_unknown", name: "poll of an unknown code: 404 Challenge not found", fn: func(c *caseT) {
+		{id: "Z29_cli_poll_unknown", name: "poll of an unknown code: 404 Challenge not found", why: "unknown codes are 404", fn: func(c *caseT) {
 			c.wantDetail(c.get(c.p().poll("ZZZZZZZZ", "doesnt-matter"), ""), 404, "Challenge not found")
 		}},
-		{id: "Z30_cli_approve", name: "PATCH /auth/cli-login/{code} with a user token: 200 {\"status\":\"approved\"}", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "Z30_cli_approve", name: "PATCH /auth/cli-login/{code} with a user token: 200 {\"status\":\"approved\"}", why: "a signed-in user approves the CLI's code", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			c.wantApproved(c.approve(c.createChallenge().Code, u.Token))
 		}},
-		{id: "Z31_cli_approve_no_token", name: "PATCH /auth/cli-login/{code} without a token: 401", uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "Z31_cli_approve_no_token", name: "PATCH /auth/cli-login/{code} without a token: 401", why: "approving needs a signed-in user, and a refused approval leaves it pending", uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			ch := c.createChallenge()
 			c.want(c.approve(ch.Code, ""), 401)
 			c.wantBody(c.poll(ch), 200, pendingBody)
 		}},
-		{id: "Z32_cli_full_flow", name: "create, approve, poll: 200 approved with a token of the approver", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "Z32_cli_full_flow", name: "create, approve, poll: 200 approved with a token of the approver", why: "the whole CLI login: the CLI gets a working token of the approver", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			ch := c.createChallenge()
 			c.wantApproved(c.approve(ch.Code, u.Token))
@@ -123,31 +124,31 @@ func cliCases() []testCase {
 				c.wantMe(tok, u)
 			}
 		}},
-		{id: "Z33_cli_poll_once", name: "a second poll after the token was handed out: 404", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "Z33_cli_poll_once", name: "a second poll after the token was handed out: 404", why: "the token is handed out once", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			ch := c.createChallenge()
 			c.wantApproved(c.approve(ch.Code, u.Token))
 			c.redeemed(c.poll(ch))
 			c.wantDetail(c.poll(ch), 404, "Challenge not found")
 		}},
-		{id: "Z34_cli_reject", name: "DELETE /auth/cli-login/{code} with a token: 204; then poll 404", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "Z34_cli_reject", name: "DELETE /auth/cli-login/{code} with a token: 204; then poll 404", why: "a user can refuse a login they did not start", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			ch := c.createChallenge()
 			c.wantBody(c.reject(ch.Code, u.Token), 204, "")
 			c.wantDetail(c.poll(ch), 404, "Challenge not found")
 		}},
-		{id: "Z35_cli_reject_no_token", name: "DELETE /auth/cli-login/{code} without a token: 401", uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "Z35_cli_reject_no_token", name: "DELETE /auth/cli-login/{code} without a token: 401", why: "refusing needs a signed-in user", uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			ch := c.createChallenge()
 			c.want(c.reject(ch.Code, ""), 401)
 			c.wantBody(c.poll(ch), 200, pendingBody)
 		}},
-		{id: "Z36_cli_poll_expired", name: "poll after the challenge expired: 410 Challenge expired (404 with a wrong secret)", needs: needExpiry, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "Z36_cli_poll_expired", name: "poll after the challenge expired: 410 Challenge expired (404 with a wrong secret)", why: "challenges expire (410), and only the secret holder learns that", needs: needExpiry, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			ch := c.createChallenge()
 			c.expireChallenges()
 			c.wantDetail(c.poll(ch), 410, "Challenge expired")
 			c.wantDetail(c.get(c.p().poll(ch.Code, "wrong-secret"), ""), 404, "Challenge not found")
 		}},
-		{id: "Z37_cli_approve_expired", name: "approve after the challenge expired: 410 Challenge expired", needs: needExpiry, users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "Z37_cli_approve_expired", name: "approve after the challenge expired: 410 Challenge expired", why: "expired challenges cannot be approved", needs: needExpiry, users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			ch := c.createChallenge()
 			c.expireChallenges()
@@ -156,10 +157,11 @@ func cliCases() []testCase {
 	}
 }
 
-// cliExtraCases are the CLI items of CONTRACT §11.9.
+// cliExtraCases check CLI login behaviour the reference's tests leave
+// unasserted (X1–X3).
 func cliExtraCases() []testCase {
 	return []testCase{
-		{id: "X1_cli_approved_then_expired", name: "poll of an approved challenge after expiry: 410, no token; approving it again: 404", needs: needExpiry, users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "X1_cli_approved_then_expired", name: "poll of an approved challenge after expiry: 410, no token; approving it again: 404", why: "an approved but unredeemed challenge still expires", needs: needExpiry, users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			ch := c.createChallenge()
 			c.wantApproved(c.approve(ch.Code, u.Token))
@@ -167,7 +169,7 @@ func cliExtraCases() []testCase {
 			c.wantDetail(c.poll(ch), 410, "Challenge expired")
 			c.wantDetail(c.approve(ch.Code, c.loginToken(u.Email, u.Password)), 404, "Challenge not found")
 		}},
-		{id: "X2_cli_approve_twice", name: "approving an approved challenge again: 404 Challenge not found; the first approver keeps it", users: 2, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "X2_cli_approve_twice", name: "approving an approved challenge again: 404 Challenge not found; the first approver keeps it", why: "nobody can take over a challenge someone else approved", users: 2, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			u, other := c.newUser("browser", kindU), c.newUser("other", kindU)
 			ch := c.createChallenge()
 			c.wantApproved(c.approve(ch.Code, u.Token))
@@ -177,7 +179,7 @@ func cliExtraCases() []testCase {
 				c.wantMe(tok, u)
 			}
 		}},
-		{id: "X3_cli_poll_without_secret", name: "poll without the secret query parameter: 422 at query.secret; an empty secret: 404", uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "X3_cli_poll_without_secret", name: "poll without the secret query parameter: 422 at query.secret; an empty secret: 404", why: "the secret is required and compared exactly; codes are case-sensitive", uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			ch := c.createChallenge()
 			c.want422(c.get(c.p().cliCode(ch.Code), ""), []any{"query", "secret"})
 			c.wantDetail(c.get(c.p().cliCode(ch.Code)+"?secret=", ""), 404, "Challenge not found")
@@ -187,11 +189,12 @@ func cliExtraCases() []testCase {
 	}
 }
 
-// cliFixCases are the kit's fixes of the reference's CLI login (CONTRACT,
-// compatibility rule 4).
+// cliFixCases are where the kit's CLI login is deliberately better than
+// the reference's (exactly-once redemption and approval, re-checked
+// approvers).
 func cliFixCases() []testCase {
 	return []testCase{
-		{id: "FIX11_cli_poll_exactly_once", name: "64 concurrent polls of an approved challenge: exactly one 200 with a token, the rest 404 (or 429 within the poll interval while limits are on)", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "FIX11_cli_poll_exactly_once", name: "64 concurrent polls of an approved challenge: exactly one 200 with a token, the rest 404 (or 429 within the poll interval while limits are on)", why: "the CLI token is handed out exactly once, even to concurrent pollers", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			ch := c.createChallenge()
 			c.wantApproved(c.approve(ch.Code, u.Token))
@@ -216,7 +219,7 @@ func cliFixCases() []testCase {
 				c.Errorf("%d polls got the token, want exactly 1", winners)
 			}
 		}},
-		{id: "FIX12_cli_reject_keeps_audit", name: "reject: pending/approved → 204 and polls 404; redeemed, rejected or unknown → 404", users: 1, uses: spend{budgetCLI: 3}, fn: func(c *caseT) {
+		{id: "FIX12_cli_reject_keeps_audit", name: "reject: pending/approved → 204 and polls 404; redeemed, rejected or unknown → 404", why: "refused and redeemed challenges cannot be revived or erased", users: 1, uses: spend{budgetCLI: 3}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			// pending → rejected; a second reject, an approval and a poll all 404.
 			ch := c.createChallenge()
@@ -237,7 +240,7 @@ func cliFixCases() []testCase {
 			// unknown.
 			c.wantDetail(c.reject("ZZZZZZZZ", u.Token), 404, "Challenge not found")
 		}},
-		{id: "FIX13_cli_approver_rechecked", name: "the approver is re-checked at redemption: deactivated or deleted → poll 404, no token", users: 2, uses: spend{budgetCLI: 2}, fn: func(c *caseT) {
+		{id: "FIX13_cli_approver_rechecked", name: "the approver is re-checked at redemption: deactivated or deleted → poll 404, no token", why: "a deactivated or deleted approver's CLI login gets no token", users: 2, uses: spend{budgetCLI: 2}, fn: func(c *caseT) {
 			for _, kill := range []struct {
 				name string
 				do   func(u *user)
@@ -257,7 +260,7 @@ func cliFixCases() []testCase {
 				}
 			}
 		}},
-		{id: "FIX14_cli_approve_once", name: "64 concurrent approvals: exactly one 200, the rest 404; the token is the winner's", users: 2, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "FIX14_cli_approve_once", name: "64 concurrent approvals: exactly one 200, the rest 404; the token is the winner's", why: "concurrent approvals cannot hand one CLI login to two users", users: 2, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			a, b := c.newUser("browser-a", kindU), c.newUser("browser-b", kindU)
 			ch := c.createChallenge()
 			rs := c.parallel(64, func(i int) request {
@@ -290,7 +293,7 @@ func cliFixCases() []testCase {
 				c.wantMe(tok, winner)
 			}
 		}},
-		{id: "FIX15_delete_cli_approver", name: "deleting a user who approved CLI logins: 204", users: 1, uses: spend{budgetCLI: 2}, fn: func(c *caseT) {
+		{id: "FIX15_delete_cli_approver", name: "deleting a user who approved CLI logins: 204", why: "deleting a user is not blocked by the challenges they approved", users: 1, uses: spend{budgetCLI: 2}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			ch := c.createChallenge()
 			c.wantApproved(c.approve(ch.Code, u.Token))

@@ -4,11 +4,12 @@ import (
 	"strings"
 )
 
-// fixCases are the kit's fixes of the reference (CONTRACT, compatibility
-// rule 4) that are not about CLI login, tokens or hostile input.
+// fixCases are where the kit is deliberately better than the reference
+// (revocation, impersonation, races, validation) and that are not about
+// CLI login, tokens or hostile input.
 func fixCases() []testCase {
 	return []testCase{
-		{id: "FIX27_host_headers_replaced", name: "a host that set Content-Type and Cache-Control before the kit writes: the kit's answer carries its own, once", needs: needDemo, users: 1, fn: func(c *caseT) {
+		{id: "FIX27_host_headers_replaced", name: "a host that set Content-Type and Cache-Control before the kit writes: the kit's answer carries its own, once", why: "a host's own defaults must not make the kit's answers cacheable or mistyped", needs: needDemo, users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			for _, tok := range []string{"", "garbage", u.Token} {
 				r := c.get(demoPreset, tok)
@@ -23,7 +24,7 @@ func fixCases() []testCase {
 				}
 			}
 		}},
-		{id: "FIX1_logout_revokes", name: "logout revokes its token; the user's other tokens keep working", users: 1, fn: func(c *caseT) {
+		{id: "FIX1_logout_revokes", name: "logout revokes its token; the user's other tokens keep working", why: "logout really ends the session (the reference's JWTs stay valid until they expire)", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			other := c.loginToken(u.Email, u.Password)
 			c.wantBody(c.do(request{method: "POST", path: c.p().logout(), token: u.Token}), 204, "")
@@ -32,7 +33,7 @@ func fixCases() []testCase {
 			c.wantMe(other, u)
 			c.wantMe(c.loginToken(u.Email, u.Password), u)
 		}},
-		{id: "FIX2_password_change_revokes", name: "PATCH /users/me {password} revokes earlier tokens; a token minted right after works", users: 1, fn: func(c *caseT) {
+		{id: "FIX2_password_change_revokes", name: "PATCH /users/me {password} revokes earlier tokens; a token minted right after works", why: "a password change ends every earlier session, e.g. a thief's", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			second := c.loginToken(u.Email, u.Password)
 			c.must(c.send("PATCH", c.p().me(), u.Token, map[string]any{"password": "changed-password"}), 200)
@@ -45,7 +46,7 @@ func fixCases() []testCase {
 			c.want(c.get(c.p().me(), fresh), 401)
 			c.wantMe(c.loginToken(u.Email, "changed-again"), u)
 		}},
-		{id: "FIX3_deactivation_revokes", name: "deactivation revokes every token; after reactivation only new logins work", users: 1, fn: func(c *caseT) {
+		{id: "FIX3_deactivation_revokes", name: "deactivation revokes every token; after reactivation only new logins work", why: "deactivating an account ends its sessions for good", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.patchUser(u.ID, map[string]any{"is_active": false})
 			c.want(c.get(c.p().me(), u.Token), 401)
@@ -54,7 +55,7 @@ func fixCases() []testCase {
 			c.wantMe(c.loginToken(u.Email, u.Password), u)
 		}},
 		impersonationFix(),
-		{id: "FIX5_null_is_422", name: "null for email or a flag in PATCH is a 422, never a 500; null password is \"not set\"", users: 1, fn: func(c *caseT) {
+		{id: "FIX5_null_is_422", name: "null for email or a flag in PATCH is a 422, never a 500; null password is \"not set\"", why: "the reference answers 500 to these; a 422 tells the client what is wrong", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.want422(c.send("PATCH", c.p().me(), u.Token, `{"email":null}`), []any{"body", "email"})
 			for _, field := range []string{"email", "is_active", "is_superuser", "is_verified"} {
@@ -63,7 +64,7 @@ func fixCases() []testCase {
 			c.want(c.send("PATCH", c.p().me(), u.Token, `{"password":null}`), 200)
 			c.wantMe(c.loginToken(u.Email, u.Password), u)
 		}},
-		{id: "FIX6_register_race", name: "64 concurrent registrations of one address in case variants: one 201, the rest 400 REGISTER_USER_ALREADY_EXISTS", uses: spend{budgetRegister: 64}, fn: func(c *caseT) {
+		{id: "FIX6_register_race", name: "64 concurrent registrations of one address in case variants: one 201, the rest 400 REGISTER_USER_ALREADY_EXISTS", why: "concurrent registrations cannot create two accounts for one address", uses: spend{budgetRegister: 64}, fn: func(c *caseT) {
 			email := c.newEmail("race")
 			at := strings.IndexByte(email, '@')
 			variants := []string{email, upper(email), strings.ToUpper(email[:at]) + email[at:], email[:at] + strings.ToUpper(email[at:])}
@@ -86,7 +87,7 @@ func fixCases() []testCase {
 				c.Errorf("%d registrations succeeded, want exactly 1", created)
 			}
 		}},
-		{id: "FIX7_unknown_fields_ignored", name: "unknown JSON fields are ignored (register, PATCH)", users: 1, uses: spend{budgetRegister: 1}, fn: func(c *caseT) {
+		{id: "FIX7_unknown_fields_ignored", name: "unknown JSON fields are ignored (register, PATCH)", why: "clients cannot set ids or hashes through extra fields", users: 1, uses: spend{budgetRegister: 1}, fn: func(c *caseT) {
 			forged := randomUUID()
 			email := c.newEmail("extra")
 			_, u := c.registerNew(map[string]any{"email": email, "password": newPassword(), "id": forged, "hashed_password": "x", "unknown": []int{1}})
@@ -99,7 +100,7 @@ func fixCases() []testCase {
 				c.Errorf("%s: the id changed", r)
 			}
 		}},
-		{id: "FIX8_password_policy", name: "password policy: at least 8 characters, at most 4096 bytes, on register, PATCH and reset", users: 1, uses: spend{budgetRegister: 7}, fn: func(c *caseT) {
+		{id: "FIX8_password_policy", name: "password policy: at least 8 characters, at most 4096 bytes, on register, PATCH and reset", why: "the kit's password policy (the reference has none), counted in characters", users: 1, uses: spend{budgetRegister: 7}, fn: func(c *caseT) {
 			for _, tc := range []struct {
 				password string
 				ok       bool
@@ -128,7 +129,7 @@ func fixCases() []testCase {
 			c.wantInvalidPassword(c.send("PATCH", c.p().user(u.ID), c.adminToken(), map[string]any{"password": "1234567"}), "UPDATE_USER_INVALID_PASSWORD")
 			c.wantMe(c.loginToken(u.Email, u.Password), u)
 		}},
-		{id: "FIX9_reset_token_once", name: "16 concurrent resets with one token: exactly one 200, the rest 400 RESET_PASSWORD_BAD_TOKEN", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
+		{id: "FIX9_reset_token_once", name: "16 concurrent resets with one token: exactly one 200, the rest 400 RESET_PASSWORD_BAD_TOKEN", why: "a reset token works once, even under concurrency", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.forgot(u.Email)
 			tok := c.mailToken(MailReset, u.Email, "")
@@ -155,7 +156,7 @@ func fixCases() []testCase {
 			}
 			c.wantMe(c.loginToken(u.Email, pw[winner]), u)
 		}},
-		{id: "FIX10_verify_token_once", name: "16 concurrent verifications with one token: exactly one 200, the rest 400 VERIFY_USER_ALREADY_VERIFIED", needs: needMailbox, users: 1, uses: spend{budgetVerify: 1}, fn: func(c *caseT) {
+		{id: "FIX10_verify_token_once", name: "16 concurrent verifications with one token: exactly one 200, the rest 400 VERIFY_USER_ALREADY_VERIFIED", why: "a verification token works once, even under concurrency", needs: needMailbox, users: 1, uses: spend{budgetVerify: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.requestVerify(u.Email)
 			tok := c.mailToken(MailVerify, u.Email, "")

@@ -56,7 +56,7 @@ func (c *caseT) want4xx(r *response) {
 // may be a 5xx or a dropped connection.
 func hostileCases() []testCase {
 	return []testCase{
-		{id: "FIX20_hostile_bodies", name: "malformed JSON bodies on every JSON route: 422 (4xx for undecodable bytes), never 5xx", users: 1, fn: func(c *caseT) {
+		{id: "FIX20_hostile_bodies", name: "malformed JSON bodies on every JSON route: 422 (4xx for undecodable bytes), never 5xx", why: "malformed input never reaches a 500", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
 			rows := []struct {
@@ -89,7 +89,7 @@ func hostileCases() []testCase {
 			// Nothing above changed the user.
 			c.wantMe(c.loginToken(u.Email, u.Password), u)
 		}},
-		{id: "FIX21_hostile_login_forms", name: "login with JSON, a broken form or a bad grant_type: 4xx; multipart works", users: 1, fn: func(c *caseT) {
+		{id: "FIX21_hostile_login_forms", name: "login with JSON, a broken form or a bad grant_type: 4xx; multipart works", why: "malformed login forms never reach a 500; multipart clients still log in", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			p := c.p().login()
 			body, _ := json.Marshal(map[string]string{"username": u.Email, "password": u.Password})
@@ -105,7 +105,7 @@ func hostileCases() []testCase {
 			r := c.do(request{method: "POST", path: p, body: mp.Bytes(), ctype: "multipart/form-data; boundary=b0undary"})
 			c.wantMe(c.bearer(c.must(r, 200)), u)
 		}},
-		{id: "FIX22_oversized_body", name: "a 2 MiB body on every body-reading route: 413, never 5xx or a dropped connection", users: 1, fn: func(c *caseT) {
+		{id: "FIX22_oversized_body", name: "a 2 MiB body on every body-reading route: 413, never 5xx or a dropped connection", why: "large bodies are refused before they cost memory", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			big := []byte(`{"email":"` + strings.Repeat("a", 2<<20) + `@example.com"}`)
 			for _, rt := range c.jsonRoutes(u) {
@@ -115,7 +115,7 @@ func hostileCases() []testCase {
 			c.want(c.do(request{method: "POST", path: c.p().login(), body: []byte("username=" + strings.Repeat("a", 2<<20)), ctype: "application/x-www-form-urlencoded"}), 413)
 			c.wantMe(c.loginToken(u.Email, u.Password), u)
 		}},
-		{id: "FIX23_hostile_paths", name: "bad ids and codes in paths: the documented 404/422, never 5xx", users: 1, fn: func(c *caseT) {
+		{id: "FIX23_hostile_paths", name: "bad ids and codes in paths: the documented 404/422, never 5xx", why: "malformed ids and codes in paths never reach a 500", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			admin := c.adminToken()
 			p := c.p()
@@ -137,7 +137,7 @@ func hostileCases() []testCase {
 			c.wantDetail(c.get(p.poll("ZZZZZZZZZ", "x"), ""), 404, "Challenge not found")
 			c.wantDetail(c.get(p.cliCode("ZZZZZZZZ")+"?secret=a&secret=b", ""), 404, "Challenge not found")
 		}},
-		{id: "FIX24_hostile_auth_headers", name: "malformed Authorization headers: 401 (a 4xx for a 100 KB header); the scheme is case-insensitive; the first header counts", users: 1, fn: func(c *caseT) {
+		{id: "FIX24_hostile_auth_headers", name: "malformed Authorization headers: 401 (a 4xx for a 100 KB header); the scheme is case-insensitive; the first header counts", why: "malformed Authorization headers never authenticate or crash", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			me := c.p().me()
 			huge := "Bearer " + strings.Repeat("a", 100_000)
@@ -158,7 +158,7 @@ func hostileCases() []testCase {
 			}
 			c.wantMe(u.Token, u)
 		}},
-		{id: "FIX25_validation_shape", name: "422 bodies have FastAPI's shape and item types", users: 1, fn: func(c *caseT) {
+		{id: "FIX25_validation_shape", name: "422 bodies have FastAPI's shape and item types", why: "FastAPI's exact 422 items, which clients of the reference parse", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			p := c.p()
 			check := func(r *response, typ string, loc []any, msg string, input string) {
@@ -195,7 +195,7 @@ func hostileCases() []testCase {
 			// A missing body after auth.
 			check(c.do(request{method: "PATCH", path: p.me(), token: u.Token}), "missing", []any{"body"}, "Field required", "")
 		}},
-		{id: "FIX26_methods_and_routing", name: "wrong methods: 405 {\"detail\":\"Method Not Allowed\"} with Allow listing every method of the URL; DELETE /users/me is DELETE /users/{id} with id \"me\"", users: 1, fn: func(c *caseT) {
+		{id: "FIX26_methods_and_routing", name: "wrong methods: 405 {\"detail\":\"Method Not Allowed\"} with Allow listing every method of the URL; DELETE /users/me is DELETE /users/{id} with id \"me\"", why: "wrong methods get FastAPI's 405 with the methods the URL answers, and routing matches the reference's", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			p := c.p()
 			// The reference's Allow names the methods of the first route

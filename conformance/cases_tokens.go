@@ -84,10 +84,11 @@ func (c *caseT) wantAccessClaims(what, tok, sub string, audList bool) jwtParts {
 }
 
 // tokenCases check the tokens minted by the server and the tokens it
-// refuses (CONTRACT §5, rule 4).
+// refuses: the reference's claims plus the kit's own, and the forgeries
+// the kit refuses where the reference would accept them.
 func tokenCases() []testCase {
 	return []testCase{
-		{id: "FIX16_login_token_claims", name: "a login token: HS256 with sub, aud [\"fastapi-users:auth\"], iat, exp, jti", users: 1, fn: func(c *caseT) {
+		{id: "FIX16_login_token_claims", name: "a login token: HS256 with sub, aud [\"fastapi-users:auth\"], iat, exp, jti", why: "tokens the Python service and this kit both accept, each unique", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			p := c.wantAccessClaims("login token", u.Token, u.ID, true)
 			if _, ok := p.claims["impersonated_by"]; ok {
@@ -97,7 +98,7 @@ func tokenCases() []testCase {
 				c.Errorf("two login tokens share the jti %v", p.claims["jti"])
 			}
 		}},
-		{id: "FIX17_cli_admin_token_claims", name: "CLI and admin tokens: aud \"fastapi-users:auth\" (a string), iat, exp, jti; admin tokens carry impersonated_by = the admin", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
+		{id: "FIX17_cli_admin_token_claims", name: "CLI and admin tokens: aud \"fastapi-users:auth\" (a string), iat, exp, jti; admin tokens carry impersonated_by = the admin", why: "the same for CLI and admin tokens, with the minting admin recorded", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			ch := c.createChallenge()
 			c.wantApproved(c.approve(ch.Code, u.Token))
@@ -126,7 +127,7 @@ func tokenCases() []testCase {
 			r = c.must(c.mint(u.ID, c.adminToken()), 200)
 			c.wantIatDatedBack("admin token", r, c.bearer(r))
 		}},
-		{id: "FIX18_token_tampering", name: "alg none, a changed payload, a truncated or extended token: 401", users: 2, fn: func(c *caseT) {
+		{id: "FIX18_token_tampering", name: "alg none, a changed payload, a truncated or extended token: 401", why: "tampered tokens are refused", users: 2, fn: func(c *caseT) {
 			u, other := c.newUser("u", kindU), c.newUser("other", kindU)
 			seg := strings.Split(u.Token, ".")
 			claims := c.mustDecode(u.Token).claims
@@ -148,7 +149,7 @@ func tokenCases() []testCase {
 			}
 			c.wantMe(u.Token, u)
 		}},
-		{id: "FIX19_forged_tokens", name: "tokens signed with the real secret: accepted as the reference mints them, refused without exp, with another audience or algorithm, expired, future iat/nbf, bad sub or forged impersonated_by", needs: needSecret, users: 2, fn: func(c *caseT) {
+		{id: "FIX19_forged_tokens", name: "tokens signed with the real secret: accepted as the reference mints them, refused without exp, with another audience or algorithm, expired, future iat/nbf, bad sub or forged impersonated_by", why: "validly signed tokens are still checked: expiry, audience, algorithm, subject, impersonation", needs: needSecret, users: 2, fn: func(c *caseT) {
 			u := c.newPristineUser("u", kindU)
 			key := []byte(c.s.t.SecretKey)
 			now := c.serverNow()

@@ -1,6 +1,7 @@
 package conformance
 
-// usersMeCases are CONTRACT §11.3 U1–U21 (GET and PATCH /users/me, rv=False).
+// usersMeCases are fastapi-users' users router tests U1–U21 (GET and PATCH
+// /users/me, tests/test_router_users.py, without requires_verification).
 func usersMeCases() []testCase {
 	// patchMe sends body as tok(k)'s PATCH /users/me and returns the fixture
 	// and the answer.
@@ -47,59 +48,60 @@ func usersMeCases() []testCase {
 		}
 	}
 	return []testCase{
-		{id: "U1_get_me_no_token", name: "GET /users/me without a token: 401", fn: func(c *caseT) {
+		{id: "U1_get_me_no_token", name: "GET /users/me without a token: 401", why: "the user's own record needs a token", fn: func(c *caseT) {
 			c.want(c.get(c.p().me(), ""), 401)
 		}},
-		{id: "U2_get_me_inactive", name: "GET /users/me with tok(I): 401", users: 1, fn: func(c *caseT) {
+		{id: "U2_get_me_inactive", name: "GET /users/me with tok(I): 401", why: "a deactivated user's token stops working", users: 1, fn: func(c *caseT) {
 			c.want(c.get(c.p().me(), c.newUser("i", kindI).Token), 401)
 		}},
-		{id: "U3_get_me_user", name: "GET /users/me with tok(U): 200 U", users: 1, fn: func(c *caseT) {
+		{id: "U3_get_me_user", name: "GET /users/me with tok(U): 200 U", why: "GET /users/me answers the token's user, in the UserRead shape", users: 1, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.wantMe(u.Token, u)
 		}},
-		{id: "U4_get_me_verified", name: "GET /users/me with tok(V): 200 V", users: 1, fn: func(c *caseT) {
+		{id: "U4_get_me_verified", name: "GET /users/me with tok(V): 200 V", why: "the same for a verified user", users: 1, fn: func(c *caseT) {
 			v := c.newUser("v", kindV)
 			c.wantMe(v.Token, v)
 		}},
-		{id: "U5_patch_me_no_token", name: "PATCH /users/me without a token and body: 401", fn: func(c *caseT) {
+		{id: "U5_patch_me_no_token", name: "PATCH /users/me without a token and body: 401", why: "changing one's record needs a token, checked before the body", fn: func(c *caseT) {
 			c.want(c.do(request{method: "PATCH", path: c.p().me()}), 401)
 		}},
-		{id: "U6_patch_me_inactive", name: "PATCH /users/me with tok(I), no body: 401", users: 1, fn: func(c *caseT) {
+		{id: "U6_patch_me_inactive", name: "PATCH /users/me with tok(I), no body: 401", why: "a deactivated user cannot change anything", users: 1, fn: func(c *caseT) {
 			c.want(c.do(request{method: "PATCH", path: c.p().me(), token: c.newUser("i", kindI).Token}), 401)
 		}},
-		{id: "U7_patch_me_email_taken", name: "PATCH /users/me {email: V.email} by U: 400 UPDATE_USER_EMAIL_ALREADY_EXISTS", users: 2, fn: func(c *caseT) {
+		{id: "U7_patch_me_email_taken", name: "PATCH /users/me {email: V.email} by U: 400 UPDATE_USER_EMAIL_ALREADY_EXISTS", why: "an address cannot be taken over by changing one's own", users: 2, fn: func(c *caseT) {
 			v := c.newUser("v", kindV)
 			_, r := patchMe(c, kindU, map[string]any{"email": v.Email})
 			c.wantDetail(r, 400, "UPDATE_USER_EMAIL_ALREADY_EXISTS")
 		}},
-		{id: "U8_patch_me_invalid_password", name: "[policy] PATCH /users/me {password: \"m\"}: 400 UPDATE_USER_INVALID_PASSWORD", users: 1, fn: func(c *caseT) {
+		{id: "U8_patch_me_invalid_password", name: "[policy] PATCH /users/me {password: \"m\"}: 400 UPDATE_USER_INVALID_PASSWORD", why: "the password policy holds for changes too, and a refused change changes nothing", users: 1, fn: func(c *caseT) {
 			u, r := patchMe(c, kindU, map[string]any{"password": "m"})
 			c.wantInvalidPassword(r, "UPDATE_USER_INVALID_PASSWORD")
 			c.loginToken(u.Email, u.Password) // unchanged
 		}},
-		{id: "U9_patch_me_empty", name: "PATCH /users/me {} by U: 200 unchanged", users: 1, fn: unchanged(kindU)},
-		{id: "U10_patch_me_email", name: "PATCH /users/me {email: new} by U: 200 with the new email", users: 1, fn: newEmail(kindU)},
-		{id: "U11_patch_me_email_unverifies", name: "PATCH /users/me {email: new} by V: 200, is_verified false", users: 1, fn: newEmail(kindV)},
+		{id: "U9_patch_me_empty", name: "PATCH /users/me {} by U: 200 unchanged", why: "an empty change is a no-op, not an error", users: 1, fn: unchanged(kindU)},
+		{id: "U10_patch_me_email", name: "PATCH /users/me {email: new} by U: 200 with the new email", why: "users can change their address", users: 1, fn: newEmail(kindU)},
+		{id: "U11_patch_me_email_unverifies", name: "PATCH /users/me {email: new} by V: 200, is_verified false", why: "a new address must be verified again", users: 1, fn: newEmail(kindV)},
 		{id: "U12_patch_me_is_superuser_ignored", name: "PATCH /users/me {is_superuser: true} by U: 200, still false",
-			users: 1, fn: flagIgnored(kindU, "is_superuser", true, func(u userRead) bool { return !u.IsSuperuser })},
+			why: "users cannot promote themselves", users: 1, fn: flagIgnored(kindU, "is_superuser", true, func(u userRead) bool { return !u.IsSuperuser })},
 		{id: "U13_patch_me_is_active_ignored", name: "PATCH /users/me {is_active: false} by U: 200, still true",
-			users: 1, fn: flagIgnored(kindU, "is_active", false, func(u userRead) bool { return u.IsActive })},
+			why: "users cannot change their own active flag", users: 1, fn: flagIgnored(kindU, "is_active", false, func(u userRead) bool { return u.IsActive })},
 		{id: "U14_patch_me_is_verified_ignored", name: "PATCH /users/me {is_verified: true} by U: 200, still false",
-			users: 1, fn: flagIgnored(kindU, "is_verified", true, func(u userRead) bool { return !u.IsVerified })},
-		{id: "U15_patch_me_password", name: "PATCH /users/me {password} by U: 200, the password changed", users: 1, fn: newPasswordCase(kindU)},
-		{id: "U16_patch_me_empty_verified", name: "PATCH /users/me {} by V: 200 unchanged", users: 1, fn: unchanged(kindV)},
-		{id: "U17_patch_me_email_verified", name: "PATCH /users/me {email: new} by V: 200 with the new email", users: 1, fn: newEmail(kindV)},
+			why: "users cannot mark themselves verified", users: 1, fn: flagIgnored(kindU, "is_verified", true, func(u userRead) bool { return !u.IsVerified })},
+		{id: "U15_patch_me_password", name: "PATCH /users/me {password} by U: 200, the password changed", why: "users can change their password, and the old one stops working", users: 1, fn: newPasswordCase(kindU)},
+		{id: "U16_patch_me_empty_verified", name: "PATCH /users/me {} by V: 200 unchanged", why: "the same no-op for a verified user", users: 1, fn: unchanged(kindV)},
+		{id: "U17_patch_me_email_verified", name: "PATCH /users/me {email: new} by V: 200 with the new email", why: "verified users can change their address", users: 1, fn: newEmail(kindV)},
 		{id: "U18_patch_me_is_superuser_ignored_verified", name: "PATCH /users/me {is_superuser: true} by V: 200, still false",
-			users: 1, fn: flagIgnored(kindV, "is_superuser", true, func(u userRead) bool { return !u.IsSuperuser })},
+			why: "verified users cannot promote themselves either", users: 1, fn: flagIgnored(kindV, "is_superuser", true, func(u userRead) bool { return !u.IsSuperuser })},
 		{id: "U19_patch_me_is_active_ignored_verified", name: "PATCH /users/me {is_active: false} by V: 200, still true",
-			users: 1, fn: flagIgnored(kindV, "is_active", false, func(u userRead) bool { return u.IsActive })},
+			why: "nor change their active flag", users: 1, fn: flagIgnored(kindV, "is_active", false, func(u userRead) bool { return u.IsActive })},
 		{id: "U20_patch_me_is_verified_ignored_verified", name: "PATCH /users/me {is_verified: false} by V: 200, still true",
-			users: 1, fn: flagIgnored(kindV, "is_verified", false, func(u userRead) bool { return u.IsVerified })},
-		{id: "U21_patch_me_password_verified", name: "PATCH /users/me {password} by V: 200, the password changed", users: 1, fn: newPasswordCase(kindV)},
+			why: "nor unverify themselves", users: 1, fn: flagIgnored(kindV, "is_verified", false, func(u userRead) bool { return u.IsVerified })},
+		{id: "U21_patch_me_password_verified", name: "PATCH /users/me {password} by V: 200, the password changed", why: "verified users can change their password", users: 1, fn: newPasswordCase(kindV)},
 	}
 }
 
-// usersIDCases are CONTRACT §11.3 U22–U55 (GET, PATCH, DELETE /users/{id}).
+// usersIDCases are fastapi-users' users router tests U22–U55 (GET, PATCH,
+// DELETE /users/{id}).
 func usersIDCases() []testCase {
 	// call is a request to /users/X (a missing user) by a fresh caller of
 	// the given kind (no token for nil).
@@ -175,57 +177,57 @@ func usersIDCases() []testCase {
 	}
 	u, v, s, vs := &kindU, &kindV, &kindS, &kindVS
 	return []testCase{
-		{id: "U22_get_user_no_token", name: "GET /users/X without a token: 401", fn: status(call{"GET", nil, nil}, 401)},
-		{id: "U23_get_user_as_user", name: "GET /users/X with tok(U): 403", users: 1, fn: status(call{"GET", u, nil}, 403)},
-		{id: "U24_get_user_as_verified", name: "GET /users/X with tok(V): 403", users: 1, fn: status(call{"GET", v, nil}, 403)},
-		{id: "U25_get_missing_user_as_superuser", name: "GET /users/X with tok(S): 404", users: 1, fn: status(call{"GET", s, nil}, 404)},
-		{id: "U26_get_missing_user_as_verified_superuser", name: "GET /users/X with tok(VS): 404", users: 1, fn: status(call{"GET", vs, nil}, 404)},
-		{id: "U27_get_user_as_superuser", name: "GET /users/U.id with tok(S): 200 U", users: 2, fn: onU(kindS, "GET", nil, getU)},
-		{id: "U28_get_user_as_verified_superuser", name: "GET /users/U.id with tok(VS): 200 U", users: 2, fn: onU(kindVS, "GET", nil, getU)},
-		{id: "U29_patch_user_no_token", name: "PATCH /users/X without a token or body: 401", fn: status(call{"PATCH", nil, nil}, 401)},
-		{id: "U30_patch_user_as_user", name: "PATCH /users/X with tok(U), no body: 403", users: 1, fn: status(call{"PATCH", u, nil}, 403)},
-		{id: "U31_patch_user_as_verified", name: "PATCH /users/X with tok(V), no body: 403 (auth before body)", users: 1, fn: status(call{"PATCH", v, nil}, 403)},
-		{id: "U32_patch_missing_user_as_superuser", name: "PATCH /users/X {} with tok(S): 404", users: 1, fn: status(call{"PATCH", s, `{}`}, 404)},
-		{id: "U33_patch_missing_user_as_verified_superuser", name: "PATCH /users/X {} with tok(VS): 404", users: 1, fn: status(call{"PATCH", vs, `{}`}, 404)},
-		{id: "U34_patch_user_empty", name: "PATCH /users/U.id {} with tok(S): 200 unchanged", users: 2, fn: onU(kindS, "PATCH", `{}`, getU)},
-		{id: "U35_patch_user_empty_verified_superuser", name: "PATCH /users/U.id {} with tok(VS): 200 unchanged", users: 2, fn: onU(kindVS, "PATCH", `{}`, getU)},
-		{id: "U36_patch_user_email", name: "PATCH /users/U.id {email: new} with tok(S): 200 new email", users: 2, fn: newEmail(kindS)},
-		{id: "U37_patch_user_email_taken", name: "PATCH /users/U.id {email: V.email} with tok(VS): 400 UPDATE_USER_EMAIL_ALREADY_EXISTS", users: 3, fn: func(c *caseT) {
+		{id: "U22_get_user_no_token", name: "GET /users/X without a token: 401", why: "the admin routes need a token", fn: status(call{"GET", nil, nil}, 401)},
+		{id: "U23_get_user_as_user", name: "GET /users/X with tok(U): 403", why: "regular users cannot read other accounts", users: 1, fn: status(call{"GET", u, nil}, 403)},
+		{id: "U24_get_user_as_verified", name: "GET /users/X with tok(V): 403", why: "verification grants no admin rights", users: 1, fn: status(call{"GET", v, nil}, 403)},
+		{id: "U25_get_missing_user_as_superuser", name: "GET /users/X with tok(S): 404", why: "a superuser gets fastapi-users' 404 for a missing user", users: 1, fn: status(call{"GET", s, nil}, 404)},
+		{id: "U26_get_missing_user_as_verified_superuser", name: "GET /users/X with tok(VS): 404", why: "the same for a verified superuser", users: 1, fn: status(call{"GET", vs, nil}, 404)},
+		{id: "U27_get_user_as_superuser", name: "GET /users/U.id with tok(S): 200 U", why: "superusers can read any account", users: 2, fn: onU(kindS, "GET", nil, getU)},
+		{id: "U28_get_user_as_verified_superuser", name: "GET /users/U.id with tok(VS): 200 U", why: "the same for a verified superuser", users: 2, fn: onU(kindVS, "GET", nil, getU)},
+		{id: "U29_patch_user_no_token", name: "PATCH /users/X without a token or body: 401", why: "changing an account needs a token", fn: status(call{"PATCH", nil, nil}, 401)},
+		{id: "U30_patch_user_as_user", name: "PATCH /users/X with tok(U), no body: 403", why: "regular users cannot change other accounts (403 even without a body)", users: 1, fn: status(call{"PATCH", u, nil}, 403)},
+		{id: "U31_patch_user_as_verified", name: "PATCH /users/X with tok(V), no body: 403 (auth before body)", why: "authorisation is decided before the body is read", users: 1, fn: status(call{"PATCH", v, nil}, 403)},
+		{id: "U32_patch_missing_user_as_superuser", name: "PATCH /users/X {} with tok(S): 404", why: "a superuser gets 404 for a missing user", users: 1, fn: status(call{"PATCH", s, `{}`}, 404)},
+		{id: "U33_patch_missing_user_as_verified_superuser", name: "PATCH /users/X {} with tok(VS): 404", why: "the same for a verified superuser", users: 1, fn: status(call{"PATCH", vs, `{}`}, 404)},
+		{id: "U34_patch_user_empty", name: "PATCH /users/U.id {} with tok(S): 200 unchanged", why: "an empty change by an admin is a no-op", users: 2, fn: onU(kindS, "PATCH", `{}`, getU)},
+		{id: "U35_patch_user_empty_verified_superuser", name: "PATCH /users/U.id {} with tok(VS): 200 unchanged", why: "the same for a verified superuser", users: 2, fn: onU(kindVS, "PATCH", `{}`, getU)},
+		{id: "U36_patch_user_email", name: "PATCH /users/U.id {email: new} with tok(S): 200 new email", why: "admins can change a user's address", users: 2, fn: newEmail(kindS)},
+		{id: "U37_patch_user_email_taken", name: "PATCH /users/U.id {email: V.email} with tok(VS): 400 UPDATE_USER_EMAIL_ALREADY_EXISTS", why: "admins cannot give two accounts one address either", users: 3, fn: func(c *caseT) {
 			caller := c.newUser("caller", kindVS)
 			u := c.newUser("u", kindU)
 			v := c.newUser("v", kindV)
 			c.wantDetail(c.send("PATCH", c.p().user(u.ID), caller.Token, map[string]any{"email": v.Email}), 400, "UPDATE_USER_EMAIL_ALREADY_EXISTS")
 		}},
 		{id: "U38_patch_user_invalid_password", name: "[policy] PATCH /users/U.id {password: \"m\"} with tok(VS): 400 UPDATE_USER_INVALID_PASSWORD",
-			users: 2, fn: onU(kindVS, "PATCH", map[string]any{"password": "m"}, func(c *caseT, u *user, r *response) {
+			why: "the password policy holds for admins too", users: 2, fn: onU(kindVS, "PATCH", map[string]any{"password": "m"}, func(c *caseT, u *user, r *response) {
 				c.wantInvalidPassword(r, "UPDATE_USER_INVALID_PASSWORD")
 			})},
-		{id: "U39_patch_user_email_verified_superuser", name: "PATCH /users/U.id {email: new} with tok(VS): 200 new email", users: 2, fn: newEmail(kindVS)},
+		{id: "U39_patch_user_email_verified_superuser", name: "PATCH /users/U.id {email: new} with tok(VS): 200 new email", why: "the same for a verified superuser", users: 2, fn: newEmail(kindVS)},
 		{id: "U40_patch_user_is_superuser", name: "PATCH /users/U.id {is_superuser: true} with tok(S): 200 true",
-			users: 2, fn: flag(kindS, "is_superuser", true, func(u userRead) bool { return u.IsSuperuser })},
+			why: "admins can promote users", users: 2, fn: flag(kindS, "is_superuser", true, func(u userRead) bool { return u.IsSuperuser })},
 		{id: "U41_patch_user_is_superuser_verified_superuser", name: "PATCH /users/U.id {is_superuser: true} with tok(VS): 200 true",
-			users: 2, fn: flag(kindVS, "is_superuser", true, func(u userRead) bool { return u.IsSuperuser })},
+			why: "the same for a verified superuser", users: 2, fn: flag(kindVS, "is_superuser", true, func(u userRead) bool { return u.IsSuperuser })},
 		{id: "U42_patch_user_is_active", name: "PATCH /users/U.id {is_active: false} with tok(S): 200 false",
-			users: 2, fn: flag(kindS, "is_active", false, func(u userRead) bool { return u.IsActive })},
+			why: "admins can deactivate users", users: 2, fn: flag(kindS, "is_active", false, func(u userRead) bool { return u.IsActive })},
 		{id: "U43_patch_user_is_active_verified_superuser", name: "PATCH /users/U.id {is_active: false} with tok(VS): 200 false",
-			users: 2, fn: flag(kindVS, "is_active", false, func(u userRead) bool { return u.IsActive })},
+			why: "the same for a verified superuser", users: 2, fn: flag(kindVS, "is_active", false, func(u userRead) bool { return u.IsActive })},
 		{id: "U44_patch_user_is_verified", name: "PATCH /users/U.id {is_verified: true} with tok(S): 200 true",
-			users: 2, fn: flag(kindS, "is_verified", true, func(u userRead) bool { return u.IsVerified })},
+			why: "admins can mark users verified", users: 2, fn: flag(kindS, "is_verified", true, func(u userRead) bool { return u.IsVerified })},
 		{id: "U45_patch_user_is_verified_verified_superuser", name: "PATCH /users/U.id {is_verified: true} with tok(VS): 200 true",
-			users: 2, fn: flag(kindVS, "is_verified", true, func(u userRead) bool { return u.IsVerified })},
-		{id: "U46_patch_user_password", name: "PATCH /users/U.id {password} with tok(S): 200, the password changed", users: 2, fn: password(kindS)},
-		{id: "U47_patch_user_password_verified_superuser", name: "PATCH /users/U.id {password} with tok(VS): 200, the password changed", users: 2, fn: password(kindVS)},
+			why: "the same for a verified superuser", users: 2, fn: flag(kindVS, "is_verified", true, func(u userRead) bool { return u.IsVerified })},
+		{id: "U46_patch_user_password", name: "PATCH /users/U.id {password} with tok(S): 200, the password changed", why: "admins can set a user's password; the old one stops working", users: 2, fn: password(kindS)},
+		{id: "U47_patch_user_password_verified_superuser", name: "PATCH /users/U.id {password} with tok(VS): 200, the password changed", why: "the same for a verified superuser", users: 2, fn: password(kindVS)},
 		{id: "U48_patch_user_password_null", name: "PATCH /users/U.id {password: null} with tok(S): 200, the password is unchanged",
-			users: 2, fn: onU(kindS, "PATCH", `{"password":null}`, func(c *caseT, u *user, r *response) {
+			why: "null means \"not set\" for a password, as in the reference", users: 2, fn: onU(kindS, "PATCH", `{"password":null}`, func(c *caseT, u *user, r *response) {
 				c.want(r, 200)
 				c.loginToken(u.Email, u.Password)
 			})},
-		{id: "U49_delete_user_no_token", name: "DELETE /users/X without a token: 401", fn: status(call{"DELETE", nil, nil}, 401)},
-		{id: "U50_delete_user_as_user", name: "DELETE /users/X with tok(U): 403", users: 1, fn: status(call{"DELETE", u, nil}, 403)},
-		{id: "U51_delete_user_as_verified", name: "DELETE /users/X with tok(V): 403", users: 1, fn: status(call{"DELETE", v, nil}, 403)},
-		{id: "U52_delete_missing_user_as_superuser", name: "DELETE /users/X with tok(S): 404", users: 1, fn: status(call{"DELETE", s, nil}, 404)},
-		{id: "U53_delete_missing_user_as_verified_superuser", name: "DELETE /users/X with tok(VS): 404", users: 1, fn: status(call{"DELETE", vs, nil}, 404)},
-		{id: "U54_delete_user", name: "DELETE /users/U.id with tok(S): 204, deleted", users: 2, fn: deleted(kindS)},
-		{id: "U55_delete_user_verified_superuser", name: "DELETE /users/U.id with tok(VS): 204, deleted", users: 2, fn: deleted(kindVS)},
+		{id: "U49_delete_user_no_token", name: "DELETE /users/X without a token: 401", why: "deleting an account needs a token", fn: status(call{"DELETE", nil, nil}, 401)},
+		{id: "U50_delete_user_as_user", name: "DELETE /users/X with tok(U): 403", why: "regular users cannot delete accounts", users: 1, fn: status(call{"DELETE", u, nil}, 403)},
+		{id: "U51_delete_user_as_verified", name: "DELETE /users/X with tok(V): 403", why: "verification grants no admin rights", users: 1, fn: status(call{"DELETE", v, nil}, 403)},
+		{id: "U52_delete_missing_user_as_superuser", name: "DELETE /users/X with tok(S): 404", why: "a superuser gets 404 for a missing user", users: 1, fn: status(call{"DELETE", s, nil}, 404)},
+		{id: "U53_delete_missing_user_as_verified_superuser", name: "DELETE /users/X with tok(VS): 404", why: "the same for a verified superuser", users: 1, fn: status(call{"DELETE", vs, nil}, 404)},
+		{id: "U54_delete_user", name: "DELETE /users/U.id with tok(S): 204, deleted", why: "admins can delete accounts, and they are gone", users: 2, fn: deleted(kindS)},
+		{id: "U55_delete_user_verified_superuser", name: "DELETE /users/U.id with tok(VS): 204, deleted", why: "the same for a verified superuser", users: 2, fn: deleted(kindVS)},
 	}
 }

@@ -1,23 +1,30 @@
 // Package conformance is the black-box HTTP conformance suite of the kit: it
-// checks a running server of the kit (any adapter, any store) against the
-// behaviour contract, one
-// case per acceptance item of CONTRACT §11 (A1–A11, R1–R9, U1–U55, P1–P11,
-// V1–V11, D1, T1, Z1–Z50 without the host-level Z8, the §11.9 extras as X*)
-// plus the kit's fixes of the reference (FIX*: revocation, exactly-once CLI
-// login, impersonation fence, null → 422, race-free registration, token
-// claims, forged tokens, hostile input; FIXA*: impersonation tokens that
-// keep the account's credentials and end with their admin's token version,
-// hostile User-Agents, bounded JSON, lookalike addresses).
+// checks a running server of the kit (any adapter, any store) over HTTP
+// only. Its cases are named by families: the tests of fastapi-users' routers
+// (A login and logout, R registration, U the users router, P reset, V
+// verify, D and T routes and wire format), zndraw-auth's own tests (Z), what
+// the reference does but never tests (X), where the kit is deliberately
+// better than the reference (FIX: revocation, exactly-once CLI login,
+// impersonation fence, null → 422, race-free registration, token claims,
+// forged tokens, hostile input; FIXA: impersonation tokens that keep the
+// account's credentials and end with their admin's token version, hostile
+// User-Agents, bounded JSON, lookalike addresses), the rate limits (LIM)
+// and what a deployment owner relies on (OPS: Cache-Control: no-store,
+// error shapes, the 503 of a store outage). docs/conformance.md lists every
+// case with what it checks and why.
 //
-// It talks HTTP only. Every case creates its own users with unique addresses
-// (conf-<random>-<name>@example.com) and deletes them when it ends, so it can
-// run against a shared deployment. Cases run one after another.
+// It talks HTTP only and can run against a shared production deployment:
+// it takes at most half of each per-address rate limit of the server (see
+// Target.Limits and Summary.Budget), reuses a few users of its own under
+// fresh addresses (conf-<random>-<name>@example.com) and deletes them when
+// the run ends. Cases run one after another.
 //
 // # In a Go test (one subtest per case)
 //
 // Build a Service with NewTestService (production or dev mode, a manual
-// clock, a mailbox capturing reset and verify tokens), mount it on the
-// adapter under test together with the three demo routes, and call Run:
+// clock, a mailbox capturing reset and verify tokens, a switch that takes
+// the store down), mount it on the adapter under test together with the
+// demo routes, and call Run:
 //
 //	svc, _, _, target := conformance.NewTestService(t, conformance.ModeProduction, memstore.New())
 //	kit, _ := nethttpauth.New(httpapi.Config{Service: svc})
@@ -26,6 +33,9 @@
 //	// ... the demo routes, see below ...
 //	target.Handler = mux
 //	conformance.Run(t, target)
+//
+// NewTestService turns the rate limits off; WithSettings turns them on (the
+// suite then waits for their windows by moving the manual clock).
 //
 // The demo routes (Target.DemoRoutes) stand for a host application's own
 // routes guarded by the adapter's middleware:
@@ -40,14 +50,15 @@
 //
 // # Against a live server (the CLI)
 //
-//	go run ./cmd/zndraw-auth-conformance -base-url http://127.0.0.1:8000 \
-//	    -admin-email admin@example.com -admin-password secret [-mode production|dev] \
-//	    [-reset-verify] [-outbox outbox.jsonl] [-challenge-lifetime 3s] [-demo-routes] \
-//	    [-secret-key KEY] [-run REGEX] [-json report.json]
+//	go install github.com/zincware/zndraw-auth-go/cmd/zndraw-auth-conformance@latest
+//	zndraw-auth-conformance -base-url https://auth.example.com \
+//	    -admin-email admin@example.com -admin-password secret
 //
-// prints one line per case and exits 1 if any case failed. The server must run
-// with ZNDRAW_AUTH_RATE_LIMIT_ENABLED=false. Cases that need something the
-// target does not offer (a mailbox, clock control or a short CLI challenge
-// lifetime, the signing secret, the demo routes, a given mode) are skipped
-// with the reason. RunAll is the same runner as a function.
+// prints a progress count and one line per case, each failure with the
+// request and the answer that broke it, and exits 1 if any case failed.
+// Cases that need something the target does not offer (a mailbox, a short
+// CLI challenge lifetime, the signing secret, the demo routes, a given mode,
+// more of a rate limit than half) are skipped with the reason. Check is the
+// same runner as a function; RunAll is Check with only a filter and a
+// report.
 package conformance

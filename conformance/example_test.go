@@ -9,6 +9,7 @@ import (
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/conformance"
+	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
@@ -47,4 +48,54 @@ func ExampleRunAll() {
 	passed, failed, skipped := conformance.RunAll(context.Background(), target, regexp.MustCompile(`^A`),
 		func(r conformance.Result) { fmt.Println(r.Status, r.ID, r.Message) })
 	fmt.Println(passed, "passed,", failed, "failed,", skipped, "skipped")
+}
+
+// Check is the runner behind the CLI: against a deployment with the kit's
+// default rate limits it takes at most half of each per-address limit and
+// reports what it took (the example only compiles, it does not run).
+func ExampleCheck() {
+	target := conformance.Target{
+		BaseURL:       "https://auth.example.com",
+		AdminEmail:    "admin@example.com",
+		AdminPassword: "admin-password",
+		// Mode and Limits are found out at setup when left empty.
+	}
+	sum := conformance.Check(context.Background(), target, conformance.Options{
+		Start:  func(id string, n, total int) { fmt.Printf("[%d/%d] %s\n", n, total, id) },
+		Report: func(r conformance.Result) { fmt.Println(r.Status, r.ID, r.Message) },
+	})
+	fmt.Println(sum.Passed, "passed,", sum.Failed, "failed,", sum.Skipped, "skipped")
+	fmt.Println("taken from this address's limits:", conformance.FormatBudget(sum.Budget))
+}
+
+// ParseLimits reads the CLI's -limits value: "off", "default" or changes
+// to the kit's defaults.
+func ExampleParseLimits() {
+	l, err := conformance.ParseLimits("register=20,login=30")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(l)
+	// Output: login 30/min, register 20/h, forgot-password 30/h, request-verify-token 30/h, cli-login 120/h, failed logins 100/h per account, CLI poll interval 1s
+}
+
+// WithSettings turns the kit's default rate limits on for an in-process
+// run: the suite then plans against half of each limit and waits for their
+// windows by moving the test clock.
+func ExampleWithSettings() {
+	testConformanceWithLimits := func(t *testing.T) {
+		svc, _, _, target := conformance.NewTestService(t, conformance.ModeProduction, memstore.New(),
+			conformance.WithSettings(func(s *core.Settings) { s.RateLimit = core.DefaultSettings().RateLimit }))
+		kit, err := nethttpauth.New(httpapi.Config{Service: svc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		kit.Mount(mux)
+		mux.Handle("/", nethttpauth.NotFoundHandler())
+		target.Handler = mux
+		target.DemoRoutes = false
+		conformance.Run(t, target)
+	}
+	_ = testConformanceWithLimits
 }

@@ -33,12 +33,14 @@ var counterKeys = map[string]string{
 // that exceed per-address limits run on made-up addresses and leave the
 // suite's own budgets alone.
 func TestProductionDefaults(t *testing.T) {
+	t.Parallel()
 	for _, forwarded := range []bool{false, true} {
 		name := "own address"
 		if forwarded {
 			name = "trusted as a proxy"
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			store := &countingStore{Store: memstore.New(), counts: map[string]int{}}
 			svc, _, _, target := conformance.NewTestService(t, conformance.ModeProduction, store, defaultLimits)
 			cfg := httpapi.Config{Service: svc}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zincware/zndraw-auth-go/internal/tcpproxy"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
 
@@ -27,8 +28,12 @@ func TestPostgresOutageMidLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := startProxy(t, u.Host)
-	u.Host = proxy.addr
+	proxy, err := tcpproxy.Start("127.0.0.1:0", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
+	u.Host = proxy.Addr()
 	_, st := openBun(t, u.String(), bunstore.WithTimeout(time.Second))
 	s := newServer(t, st, withSystemClock())
 	s.client.Timeout = 10 * time.Second
@@ -74,11 +79,13 @@ func TestPostgresOutageMidLoad(t *testing.T) {
 		}()
 	}
 	time.Sleep(time.Second)
-	proxy.cut()
+	proxy.Cut()
 	cutAt := time.Now()
 	time.Sleep(ttl + time.Second)
 	restoreAt := time.Now()
-	proxy.restore()
+	if err := proxy.Restore(); err != nil {
+		t.Errorf("proxy restore: %v", err)
+	}
 	// Let the load run until the service answered 200 again (at most 5 s),
 	// plus half a second of steady state.
 	deadline := restoreAt.Add(5 * time.Second)

@@ -1,17 +1,18 @@
-package hardening_test
+// Package tcpproxy is a test rig: a TCP proxy that can cut every
+// connection and refuse new ones, then come back on the same address — a
+// database outage the kit cannot tell from a real one. The hardening tests
+// use it in process; internal/outageproxy is the same as a command, for
+// CI's run of the conformance CLI against an example server.
+package tcpproxy
 
 import (
 	"io"
 	"net"
 	"sync"
-	"testing"
 )
 
-// tcpProxy forwards loopback TCP connections to a target and can cut them
-// all (close the listener and every live connection) and come back on the
-// same address: a database outage the kit cannot tell from a real one.
-type tcpProxy struct {
-	t      *testing.T
+// Proxy forwards connections from its address to a target.
+type Proxy struct {
 	target string
 	addr   string
 
@@ -21,23 +22,22 @@ type tcpProxy struct {
 	wg    sync.WaitGroup
 }
 
-// startProxy listens on 127.0.0.1:0 and forwards to target.
-func startProxy(t *testing.T, target string) *tcpProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// Start listens on listen (e.g. 127.0.0.1:0) and forwards every
+// connection to target.
+func Start(listen, target string) (*Proxy, error) {
+	ln, err := net.Listen("tcp", listen)
 	if err != nil {
-		t.Fatalf("proxy listen: %v", err)
+		return nil, err
 	}
-	p := &tcpProxy{t: t, target: target, addr: ln.Addr().String(), conns: map[net.Conn]struct{}{}}
+	p := &Proxy{target: target, addr: ln.Addr().String(), conns: map[net.Conn]struct{}{}}
 	p.serve(ln)
-	t.Cleanup(func() {
-		p.cut()
-		p.wg.Wait()
-	})
-	return p
+	return p, nil
 }
 
-func (p *tcpProxy) serve(ln net.Listener) {
+// Addr is the address the proxy listens on.
+func (p *Proxy) Addr() string { return p.addr }
+
+func (p *Proxy) serve(ln net.Listener) {
 	p.mu.Lock()
 	p.ln = ln
 	p.mu.Unlock()
@@ -59,7 +59,7 @@ func (p *tcpProxy) serve(ln net.Listener) {
 }
 
 // pipe forwards one client connection until either side closes.
-func (p *tcpProxy) pipe(client net.Conn) {
+func (p *Proxy) pipe(client net.Conn) {
 	server, err := net.Dial("tcp", p.target)
 	if err != nil {
 		_ = client.Close()
@@ -88,7 +88,7 @@ func (p *tcpProxy) pipe(client net.Conn) {
 }
 
 // track registers live connections, unless the proxy is cut.
-func (p *tcpProxy) track(cs ...net.Conn) bool {
+func (p *Proxy) track(cs ...net.Conn) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.ln == nil {
@@ -100,9 +100,9 @@ func (p *tcpProxy) track(cs ...net.Conn) bool {
 	return true
 }
 
-// cut closes the listener and every live connection: new connections are
+// Cut closes the listener and every live connection: new connections are
 // refused, open ones break mid-query.
-func (p *tcpProxy) cut() {
+func (p *Proxy) Cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.ln != nil {
@@ -114,12 +114,24 @@ func (p *tcpProxy) cut() {
 	}
 }
 
-// restore listens on the same address again.
-func (p *tcpProxy) restore() {
+// Restore listens on the same address again (a no-op if not cut).
+func (p *Proxy) Restore() error {
+	p.mu.Lock()
+	up := p.ln != nil
+	p.mu.Unlock()
+	if up {
+		return nil
+	}
 	ln, err := net.Listen("tcp", p.addr)
 	if err != nil {
-		p.t.Errorf("proxy restore on %s: %v", p.addr, err)
-		return
+		return err
 	}
 	p.serve(ln)
+	return nil
+}
+
+// Close cuts the proxy and waits for its goroutines.
+func (p *Proxy) Close() {
+	p.Cut()
+	p.wg.Wait()
 }
