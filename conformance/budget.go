@@ -8,6 +8,16 @@ import (
 )
 
 // budget is one per-address rate limit the suite's own requests draw on.
+//
+// A new per-address limit of the server becomes a budget by a constant
+// here and a row in budgets (its route, setting, window and the Limits
+// field, added to core.RateLimitSettings and limitKeys); cases that send
+// its requests from the suite's address declare how many in testCase.uses,
+// which TestDeclaredCosts checks, and TestProductionDefaults compares the
+// suite's count with the server's counter (counterKeys). A case that must
+// exceed a per-address limit sends from a made-up address (request.from,
+// needForwarded) and draws on no budget; limits per user, per account or
+// per challenge need no budget, only needLimits.
 type budget int
 
 const (

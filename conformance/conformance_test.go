@@ -16,9 +16,9 @@ import (
 )
 
 // server builds an in-process target on store (without the demo routes).
-func server(t *testing.T, mode conformance.Mode, store core.Store) conformance.Target {
+func server(t *testing.T, mode conformance.Mode, store core.Store, opts ...conformance.TestOption) conformance.Target {
 	t.Helper()
-	svc, _, _, target := conformance.NewTestService(t, mode, store)
+	svc, _, _, target := conformance.NewTestService(t, mode, store, opts...)
 	kit, err := nethttpauth.New(httpapi.Config{Service: svc})
 	if err != nil {
 		t.Fatal(err)
@@ -237,5 +237,40 @@ func TestRunAllSetupFailure(t *testing.T) {
 				t.Errorf("got %d/%d/%d %+v, want one failed setup", passed, failed, skipped, got)
 			}
 		})
+	}
+}
+
+// TestDeclaredCosts runs every case in both modes and compares what each
+// took from the per-address budgets with what it declares (users, uses):
+// the suite plans with the declarations, so they must be exact.
+func TestDeclaredCosts(t *testing.T) {
+	t.Parallel()
+	declared := conformance.DeclaredCosts()
+	most := map[string]conformance.Cost{}
+	for _, mode := range []conformance.Mode{conformance.ModeProduction, conformance.ModeDev} {
+		conformance.Check(t.Context(), server(t, mode, memstore.New()), conformance.Options{Report: func(r conformance.Result) {
+			d, ok := declared[r.ID]
+			if !ok || r.Status != conformance.StatusPassed {
+				return
+			}
+			took := conformance.TakenBy(r)
+			m := most[r.ID]
+			m.Users = max(m.Users, took.Users)
+			for b := range took.Uses {
+				if took.Uses[b] > d.Uses[b] {
+					t.Errorf("%s (%s mode) took %v, more than it declares (%v)", r.ID, mode, took, d)
+				}
+				m.Uses[b] = max(m.Uses[b], took.Uses[b])
+			}
+			if took.Users > d.Users {
+				t.Errorf("%s (%s mode) made %d users, more than the %d it declares", r.ID, mode, took.Users, d.Users)
+			}
+			most[r.ID] = m
+		}})
+	}
+	for id, m := range most {
+		if m != declared[id] {
+			t.Errorf("%s declares %+v but takes at most %+v", id, declared[id], m)
+		}
 	}
 }

@@ -86,15 +86,7 @@ func ExampleWithSettings() {
 	testConformanceWithLimits := func(t *testing.T) {
 		svc, _, _, target := conformance.NewTestService(t, conformance.ModeProduction, memstore.New(),
 			conformance.WithSettings(func(s *core.Settings) { s.RateLimit = core.DefaultSettings().RateLimit }))
-		kit, err := nethttpauth.New(httpapi.Config{Service: svc})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mux := http.NewServeMux()
-		kit.Mount(mux)
-		mux.Handle("/", nethttpauth.NotFoundHandler())
-		target.Handler = mux
-		target.DemoRoutes = false
+		_ = svc // mount it on your adapter and set target.Handler, as in the Run example
 		conformance.Run(t, target)
 	}
 	_ = testConformanceWithLimits

@@ -49,9 +49,6 @@ type request struct {
 	fixture bool
 	// reserved: the budget was taken before (a concurrent burst).
 	reserved bool
-	// expect429 marks requests the case expects may be refused with 429 on
-	// the suite's own address.
-	expect429 bool
 	// outage marks requests sent while the store is down: 503 is allowed.
 	outage bool
 }
@@ -241,7 +238,7 @@ func (c *caseT) do(req request) *response {
 	case err != nil:
 		c.Fatalf("%v", err)
 	}
-	if b := c.s.budgetOf(req); b >= 0 && r.Status == http.StatusTooManyRequests && c.s.limits.Enabled && !req.expect429 {
+	if b := c.s.budgetOf(req); b >= 0 && r.Status == http.StatusTooManyRequests && c.s.limits.Enabled {
 		c.Skipf("stopped: %s", c.s.meter.refuse(b, r))
 	}
 	return r

@@ -111,3 +111,60 @@ func (s *countingStore) IncrementCounter(ctx context.Context, key string, window
 	}
 	return n, end, err
 }
+
+// TestBudgetSpentByOthers runs against a server whose registration limit
+// is lower than the suite assumes, as when an earlier run or other clients
+// behind the same address used it: the first 429 stops the suite drawing on
+// that limit, the cases that need it are skipped saying why, and nothing
+// fails.
+func TestBudgetSpentByOthers(t *testing.T) {
+	t.Parallel()
+	target := server(t, conformance.ModeProduction, memstore.New(), conformance.WithSettings(func(s *core.Settings) {
+		s.RateLimit = core.DefaultSettings().RateLimit
+		s.RateLimit.RegisterPerIPPerHour = 4
+	}))
+	limits := conformance.DefaultLimits() // what the suite is told
+	target.Limits = &limits
+	var stopped, after []string
+	sum := conformance.Check(t.Context(), target, conformance.Options{Report: func(r conformance.Result) {
+		switch {
+		case r.Status == conformance.StatusFailed:
+			t.Errorf("%s: %s", r.ID, r.Message)
+		case strings.HasPrefix(r.Message, "stopped: the server refused registrations from this address"):
+			stopped = append(stopped, r.ID)
+		case strings.HasPrefix(r.Message, "the server refused registrations from this address"):
+			after = append(after, r.ID)
+		}
+	}})
+	if len(stopped) == 0 || len(after) == 0 || sum.Passed < 100 {
+		t.Errorf("stopped by the 429: %v; skipped after it: %d cases; %d passed", stopped, len(after), sum.Passed)
+	}
+	if u := sum.Budget[1]; u.Name != "register" || u.Used > 5 {
+		t.Errorf("register budget %+v: the suite went on registering after the 429", u)
+	}
+}
+
+// TestInterruptedRunCleansUp cancels a run after a few cases: the rest are
+// reported cancelled and the suite still deletes its users
+// (NewTestService fails the test for any left behind).
+func TestInterruptedRunCleansUp(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	cancelled := 0
+	sum := conformance.Check(ctx, server(t, conformance.ModeProduction, memstore.New()), conformance.Options{
+		Start: func(_ string, n, _ int) {
+			if n == 30 {
+				cancel()
+			}
+		},
+		Report: func(r conformance.Result) {
+			if strings.HasPrefix(r.Message, "cancelled") {
+				cancelled++
+			}
+		},
+	})
+	if sum.Failed != 0 || sum.Passed != 29 || cancelled != sum.Skipped {
+		t.Errorf("%d passed, %d failed, %d skipped (%d cancelled)", sum.Passed, sum.Failed, sum.Skipped, cancelled)
+	}
+}

@@ -159,6 +159,8 @@ func Check(ctx context.Context, target Target, opts Options) (sum Summary) {
 	setup := runCase(ctx, s, "setup", "log in the suite's admin", func(c *caseT) { s.setup(c) })
 	sum.Mode, sum.ModeNote, sum.Limits, sum.LimitsNote = s.mode, s.modeNote, s.limits, s.limitsNote
 	if setup.Status != StatusPassed {
+		// A run that could not start checked nothing: never a pass.
+		setup.Status = StatusFailed
 		count(setup)
 		return sum
 	}

@@ -18,22 +18,24 @@ import (
 	"github.com/zincware/zndraw-auth-go/conformance"
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/kittest"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
 
 // liveServer serves the kit in mode on a real listener (limits off unless
-// opts say otherwise).
-func liveServer(t *testing.T, mode conformance.Mode, opts ...conformance.TestOption) (*httptest.Server, *core.Service) {
+// opts say otherwise), its answers going through wrap when not nil.
+func liveServer(t *testing.T, mode conformance.Mode, wrap func(http.Handler) http.Handler, opts ...conformance.TestOption) (*httptest.Server, *core.Service) {
 	t.Helper()
 	svc, _, _, _ := conformance.NewTestService(t, mode, memstore.New(), opts...)
 	kit, err := nethttpauth.New(httpapi.Config{Service: svc})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	kit.Mount(mux)
-	mux.Handle("/", nethttpauth.NotFoundHandler())
-	srv := httptest.NewServer(mux)
+	var h http.Handler = kittest.DemoMux(kit)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, svc
 }
@@ -64,7 +66,7 @@ func matchLines(t *testing.T, lines []string, want []string) {
 const dur = `\([0-9.]+[µm]?s\)`
 
 func TestRun(t *testing.T) {
-	srv, _ := liveServer(t, conformance.ModeProduction)
+	srv, _ := liveServer(t, conformance.ModeProduction, nil)
 	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "boom", http.StatusInternalServerError)
 	}))
@@ -165,7 +167,7 @@ func TestRun(t *testing.T) {
 // TestRunFindsTheMode runs without -mode and without the admin: a dev
 // server is found out, a production server asks for the admin flags.
 func TestRunFindsTheMode(t *testing.T) {
-	dev, _ := liveServer(t, conformance.ModeDev)
+	dev, _ := liveServer(t, conformance.ModeDev, nil)
 	code, lines, stderr := runCLI(t, "-base-url", dev.URL, "-run", `^A9_`)
 	if code != 0 {
 		t.Fatalf("exit %d: %s %s", code, lines, stderr)
@@ -173,7 +175,7 @@ func TestRunFindsTheMode(t *testing.T) {
 	matchLines(t, lines[:5], []string{`^zndraw-auth-conformance`, `^mode:   dev \(no admin was given and a newly registered user is a superuser\)$`, `^limits: off`,
 		`^\[1/1\] PASS A9_logout_no_token`, `^1 passed, 0 failed, 0 skipped`})
 
-	prod, svc := liveServer(t, conformance.ModeProduction)
+	prod, svc := liveServer(t, conformance.ModeProduction, nil)
 	code, lines, _ = runCLI(t, "-base-url", prod.URL)
 	if code != 1 || len(lines) < 2 {
 		t.Fatalf("exit %d: %s", code, lines)
@@ -195,7 +197,7 @@ func TestRunFindsTheMode(t *testing.T) {
 // TestRunWithLimits runs against the kit's default limits: the CLI finds
 // them, shows the budget it allows itself and reports what it took.
 func TestRunWithLimits(t *testing.T) {
-	srv, _ := liveServer(t, conformance.ModeProduction, defaultLimits)
+	srv, _ := liveServer(t, conformance.ModeProduction, nil, defaultLimits)
 	path := filepath.Join(t.TempDir(), "report.json")
 	code, lines, stderr := runCLI(t, "-base-url", srv.URL, "-admin-email", conformance.TestAdminEmail, "-admin-password", conformance.TestAdminPassword,
 		"-run", `^(R7|LIM3|OPS2)_`, "-json", path)
@@ -213,14 +215,7 @@ func TestRunWithLimits(t *testing.T) {
 		`^2 passed, 0 failed, 1 skipped in `,
 		`^taken from this address's limits: login 3 \(at most 3 in a min, allowed 30 of the limit 60/min\), register 4 of 50 \(limit 100/h\), forgot-password 0 of 15 \(limit 30/h\), request-verify-token 0 of 15 \(limit 30/h\), cli-login 1 of 60 \(limit 120/h\)$`,
 	})
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readReport(t, path)
 	if rep.Passed != 2 || rep.Skipped != 1 || len(rep.Results) != 3 || rep.Mode != "production" || len(rep.Budget) != 5 || rep.DurationMS <= 0 {
 		t.Fatalf("report %+v", rep)
 	}
@@ -230,21 +225,14 @@ func TestRunWithLimits(t *testing.T) {
 }
 
 func TestRunJSONReport(t *testing.T) {
-	srv, _ := liveServer(t, conformance.ModeProduction)
+	srv, _ := liveServer(t, conformance.ModeProduction, nil)
 	path := filepath.Join(t.TempDir(), "report.json")
 	code, lines, stderr := runCLI(t, "-base-url", srv.URL, "-admin-email", conformance.TestAdminEmail,
 		"-admin-password", conformance.TestAdminPassword, "-run", `^(A9|Z10)_`, "-json", path)
 	if code != 0 {
 		t.Fatalf("exit code %d: %s%s", code, lines, stderr)
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readReport(t, path)
 	if rep.Passed != 1 || rep.Failed != 0 || rep.Skipped != 1 || len(rep.Results) != 2 || rep.Limits != "off" {
 		t.Fatalf("report %+v", rep)
 	}
@@ -260,27 +248,17 @@ func TestRunJSONReport(t *testing.T) {
 // TestFailureShowsRequestAndAnswer breaks one answer of the server: the
 // failure names the request (password masked) and the answer.
 func TestFailureShowsRequestAndAnswer(t *testing.T) {
-	svc, _, _, _ := conformance.NewTestService(t, conformance.ModeProduction, memstore.New())
-	kit, err := nethttpauth.New(httpapi.Config{Service: svc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	kit.Mount(mux)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/auth/register" {
-			var body map[string]any
-			b := new(bytes.Buffer)
-			_, _ = b.ReadFrom(r.Body)
-			if json.Unmarshal(b.Bytes(), &body) == nil && body["email"] == "king.arthur" {
+	srv, _ := liveServer(t, conformance.ModeProduction, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			if r.URL.Path == "/auth/register" && bytes.Contains(b, []byte(`"king.arthur"`)) {
 				nethttpauth.Write(w, httpapi.JSON(400, map[string]string{"detail": "REGISTER_INVALID_EMAIL"}))
 				return
 			}
-			r.Body = io.NopCloser(b)
-		}
-		mux.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			next.ServeHTTP(w, r)
+		})
+	})
 	code, lines, _ := runCLI(t, "-base-url", srv.URL, "-admin-email", conformance.TestAdminEmail, "-admin-password", conformance.TestAdminPassword, "-run", `^R4_`)
 	if code != 1 {
 		t.Fatalf("exit %d: %s", code, lines)
@@ -290,4 +268,18 @@ func TestFailureShowsRequestAndAnswer(t *testing.T) {
 		`^ {11}POST /auth/register \{"email":"king\.arthur","password":"…"\} → 400 \{"detail":"REGISTER_INVALID_EMAIL"\}: want status 422$`,
 		`^0 passed, 1 failed, 0 skipped`,
 	})
+}
+
+// readReport reads a -json report.
+func readReport(t *testing.T, path string) report {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep
 }
