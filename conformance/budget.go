@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -26,13 +27,24 @@ const (
 	budgetForgot
 	budgetVerify
 	budgetCLI
+	budgetReset
+	budgetEmail
+	budgetCode
 	numBudgets
 )
 
 // spend counts requests per budget.
 type spend [numBudgets]int
 
-// budgetSpec describes a budget: the route that draws on it, the server
+// plus adds o to s.
+func (s spend) plus(o spend) spend {
+	for b := range s {
+		s[b] += o[b]
+	}
+	return s
+}
+
+// budgetSpec describes a budget: the requests that draw on it, the server
 // setting that sets it and its window.
 type budgetSpec struct {
 	name    string // short name in reports
@@ -40,30 +52,58 @@ type budgetSpec struct {
 	setting string // the server's setting
 	window  time.Duration
 	limit   func(Limits) int
-	route   func(paths) string // POST to this path draws on it
+	// draws reports whether a request of the suite's own address draws on
+	// the budget.
+	draws func(p paths, req request) bool
+	// counted reports whether the server counted such a request, from its
+	// answer (nil: unless the answer came before the limit, see
+	// uncounted).
+	counted func(req request, r *response) bool
 	// paced budgets have windows short enough to wait for: the suite
 	// spaces its requests instead of skipping cases.
 	paced bool
 }
 
+// post draws on a budget with every POST to the path route gives.
+func post(route func(paths) string) func(paths, request) bool {
+	return func(p paths, req request) bool { return req.method == "POST" && req.path == route(p) }
+}
+
 var budgets = [numBudgets]budgetSpec{
 	budgetLogin: {name: "login", what: "logins", setting: "ZNDRAW_AUTH_RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE",
-		window: time.Minute, limit: func(l Limits) int { return l.LoginPerIPPerMinute }, route: paths.login, paced: true},
+		window: time.Minute, limit: func(l Limits) int { return l.LoginPerIPPerMinute }, draws: post(paths.login), paced: true},
 	budgetRegister: {name: "register", what: "registrations", setting: "ZNDRAW_AUTH_RATE_LIMIT_REGISTER_PER_IP_PER_HOUR",
-		window: time.Hour, limit: func(l Limits) int { return l.RegisterPerIPPerHour }, route: paths.register},
+		window: time.Hour, limit: func(l Limits) int { return l.RegisterPerIPPerHour }, draws: post(paths.register)},
 	budgetForgot: {name: "forgot-password", what: "forgot-password requests", setting: "ZNDRAW_AUTH_RATE_LIMIT_FORGOT_PASSWORD_PER_IP_PER_HOUR",
-		window: time.Hour, limit: func(l Limits) int { return l.ForgotPasswordPerIPPerHour }, route: paths.forgot},
+		window: time.Hour, limit: func(l Limits) int { return l.ForgotPasswordPerIPPerHour }, draws: post(paths.forgot)},
 	budgetVerify: {name: "request-verify-token", what: "request-verify-token requests", setting: "ZNDRAW_AUTH_RATE_LIMIT_FORGOT_PASSWORD_PER_IP_PER_HOUR",
-		window: time.Hour, limit: func(l Limits) int { return l.ForgotPasswordPerIPPerHour }, route: paths.requestVerify},
+		window: time.Hour, limit: func(l Limits) int { return l.ForgotPasswordPerIPPerHour }, draws: post(paths.requestVerify)},
 	budgetCLI: {name: "cli-login", what: "CLI login challenges", setting: "ZNDRAW_AUTH_RATE_LIMIT_CLI_LOGIN_CREATE_PER_IP_PER_HOUR",
-		window: time.Hour, limit: func(l Limits) int { return l.CLILoginCreatePerIPPerHour }, route: paths.cli},
+		window: time.Hour, limit: func(l Limits) int { return l.CLILoginCreatePerIPPerHour }, draws: post(paths.cli)},
+	budgetReset: {name: "reset-password", what: "reset-password requests", setting: "ZNDRAW_AUTH_RATE_LIMIT_RESET_PASSWORD_PER_IP_PER_HOUR",
+		window: time.Hour, limit: func(l Limits) int { return l.ResetPasswordPerIPPerHour }, draws: post(paths.reset)},
+	budgetEmail: {name: "email-change", what: "email changes", setting: "ZNDRAW_AUTH_RATE_LIMIT_EMAIL_CHANGES_PER_IP_PER_HOUR",
+		window: time.Hour, limit: func(l Limits) int { return l.EmailChangesPerIPPerHour },
+		draws: func(p paths, req request) bool {
+			var v struct{ Email *string }
+			return req.method == "PATCH" && req.path == p.me() && decodeInto(req.body, &v) && v.Email != nil
+		}},
+	budgetCode: {name: "cli-code", what: "CLI codes that match nothing", setting: "ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_IP_PER_HOUR",
+		window: time.Hour, limit: func(l Limits) int { return l.CLICodeFailuresPerIPPerHour },
+		draws: func(p paths, req request) bool {
+			return (req.method == "PATCH" || req.method == "DELETE") && req.token != "" &&
+				strings.HasPrefix(req.path, p.CLILogin+"/") && !strings.Contains(req.path, "?")
+		},
+		// Only a code that matched nothing counts (and a refusal).
+		counted: func(_ request, r *response) bool { return r.Status == 404 || r.Status == 429 }},
 }
 
 // BudgetUse is what one run took from one per-address limit of the server,
 // from the address the suite connects from.
 type BudgetUse struct {
 	// Name is the limit's short name (login, register, forgot-password,
-	// request-verify-token, cli-login).
+	// request-verify-token, cli-login, reset-password, email-change,
+	// cli-code).
 	Name string `json:"name"`
 	// Setting is the server setting of the limit.
 	Setting string `json:"setting"`
@@ -226,17 +266,25 @@ func (m *meter) uses() []BudgetUse {
 // budgetOf names the budget a request of the suite's own address draws
 // on, or -1.
 func (s *suite) budgetOf(req request) budget {
-	if req.method != "POST" || req.from != "" {
+	if req.from != "" {
 		return -1
 	}
 	p := paths{s.t.Prefixes}
-	path := req.path
 	for b, spec := range budgets {
-		if path == spec.route(p) {
+		if spec.draws(p, req) {
 			return budget(b)
 		}
 	}
 	return -1
+}
+
+// counted reports whether the server counted req against b, given its
+// answer r.
+func counted(b budget, req request, r *response) bool {
+	if f := budgets[b].counted; f != nil {
+		return f(req, r)
+	}
+	return !uncounted(req, r)
 }
 
 // uncounted reports whether an answer came before the server applied its

@@ -129,7 +129,7 @@ func fixCases() []testCase {
 			c.wantInvalidPassword(c.send("PATCH", c.p().user(u.ID), c.adminToken(), map[string]any{"password": "1234567"}), "UPDATE_USER_INVALID_PASSWORD")
 			c.wantMe(c.loginToken(u.Email, u.Password), u)
 		}},
-		{id: "FIX9_reset_token_once", name: "16 concurrent resets with one token: exactly one 200, the rest 400 RESET_PASSWORD_BAD_TOKEN", why: "a reset token works once, even under concurrency", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
+		{id: "FIX9_reset_token_once", name: "16 concurrent resets with one token: exactly one 200, the rest 400 RESET_PASSWORD_BAD_TOKEN", why: "a reset token works once, even under concurrency", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1, budgetReset: 16}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			c.forgot(u.Email)
 			tok := c.mailToken(MailReset, u.Email, "")

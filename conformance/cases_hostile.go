@@ -56,7 +56,7 @@ func (c *caseT) want4xx(r *response) {
 // may be a 5xx or a dropped connection.
 func hostileCases() []testCase {
 	return []testCase{
-		{id: "FIX20_hostile_bodies", name: "malformed JSON bodies on every JSON route: 422 (4xx for undecodable bytes), never 5xx", why: "malformed input never reaches a 500", users: 1, fn: func(c *caseT) {
+		{id: "FIX20_hostile_bodies", name: "malformed JSON bodies on every JSON route: 422 (4xx for undecodable bytes), never 5xx", why: "malformed input never reaches a 500", users: 1, uses: spend{budgetReset: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
 			rows := []struct {

@@ -1,111 +1,15 @@
 package conformance
 
 import (
-	"crypto/rand"
-	"encoding/binary"
-	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 )
 
 // productionCases check what a deployment owner relies on beyond the
-// reference's wire format: the rate limits, the headers every answer
-// carries, the error shapes and the answer during a store outage.
+// reference's wire format: the headers every answer carries, the error
+// shapes and the answer during a store outage.
 func productionCases() []testCase {
 	return []testCase{
-		{id: "LIM1_cli_poll_interval", name: "a second poll of one challenge within the announced interval: 429 with Retry-After; after it: 200 pending",
-			why:   "CLI clients poll in a loop; the interval keeps a stuck or hostile client from hammering the store",
-			needs: needLimits, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
-				ch := c.createChallenge()
-				iv, _ := ch.Interval.Int64()
-				if iv <= 0 {
-					c.Skipf("the server announces no poll interval (ZNDRAW_AUTH_CLI_LOGIN_POLL_INTERVAL_SECONDS=0)")
-				}
-				path := c.p().poll(ch.Code, ch.Secret)
-				c.wantBody(c.get(path, ""), 200, pendingBody)
-				r := c.get(path, "")
-				if !c.want(r, 429) {
-					return
-				}
-				if n, _ := strconv.Atoi(r.Header.Get("Retry-After")); int64(n) > iv {
-					c.Errorf("%s: Retry-After beyond the announced interval of %d s", r, iv)
-				}
-				if err := c.s.sleep(c.Context(), time.Duration(iv)*time.Second+50*time.Millisecond); err != nil {
-					c.Fatalf("%v", err)
-				}
-				c.wantBody(c.get(path, ""), 200, pendingBody)
-			}},
-		{id: "LIM2_login_per_address", name: "logins from one address beyond ZNDRAW_AUTH_RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE: 429 with Retry-After; another address is not refused",
-			why:   "bounds password guessing from one address, across accounts",
-			needs: needLimits | needForwarded, fn: func(c *caseT) {
-				c.wantLimit(budgets[budgetLogin], func(from string) request {
-					form := url.Values{"username": {c.newEmail("guess")}, "password": {"guessed-password"}}
-					return request{method: "POST", path: c.p().login(), body: []byte(form.Encode()), ctype: "application/x-www-form-urlencoded", from: from}
-				})
-			}},
-		{id: "LIM3_register_per_address", name: "registrations from one address beyond ZNDRAW_AUTH_RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: 429 with Retry-After; another address is not refused",
-			why:   "bounds mass account creation from one address",
-			needs: needLimits | needForwarded, fn: func(c *caseT) {
-				// A too-short password: counted, refused, no user created.
-				c.wantLimit(budgets[budgetRegister], func(from string) request {
-					return request{method: "POST", path: c.p().register(), ctype: "application/json",
-						body: jsonBody(map[string]any{"email": c.newEmail("flood"), "password": "m"}), from: from}
-				})
-			}},
-		{id: "LIM4_forgot_per_address", name: "forgot-password from one address beyond ZNDRAW_AUTH_RATE_LIMIT_FORGOT_PASSWORD_PER_IP_PER_HOUR: 429 with Retry-After",
-			why:   "bounds the mail a stranger can make the server send",
-			needs: needLimits | needForwarded | needResetVerify, fn: func(c *caseT) {
-				c.wantLimit(budgets[budgetForgot], func(from string) request {
-					return request{method: "POST", path: c.p().forgot(), ctype: "application/json", body: jsonBody(map[string]any{"email": c.newEmail("nobody")}), from: from}
-				})
-			}},
-		{id: "LIM5_verify_per_address", name: "request-verify-token from one address beyond ZNDRAW_AUTH_RATE_LIMIT_FORGOT_PASSWORD_PER_IP_PER_HOUR: 429 with Retry-After",
-			why:   "bounds the mail a stranger can make the server send",
-			needs: needLimits | needForwarded | needResetVerify, fn: func(c *caseT) {
-				c.wantLimit(budgets[budgetVerify], func(from string) request {
-					return request{method: "POST", path: c.p().requestVerify(), ctype: "application/json", body: jsonBody(map[string]any{"email": c.newEmail("nobody")}), from: from}
-				})
-			}},
-		{id: "LIM6_cli_create_per_address", name: "CLI challenges from one address beyond ZNDRAW_AUTH_RATE_LIMIT_CLI_LOGIN_CREATE_PER_IP_PER_HOUR: 429 with Retry-After",
-			why:   "bounds the challenges (rows kept for a day) one address can create",
-			needs: needLimits | needForwarded, fn: func(c *caseT) {
-				c.wantLimit(budgets[budgetCLI], func(from string) request {
-					return request{method: "POST", path: c.p().cli(), from: from}
-				})
-			}},
-		{id: "LIM7_login_failures_per_account", name: "wrong passwords for one account beyond ZNDRAW_AUTH_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR, from several addresses: then 429 from a new address",
-			why:   "bounds guessing one account's password however many addresses the attacker has",
-			needs: needLimits | needForwarded, users: 1, fn: func(c *caseT) {
-				u := c.newUser("target", kindU)
-				limit := c.s.limits.LoginFailuresPerAccountPerHour
-				perAddress := max(c.s.limits.LoginPerIPPerMinute/2, 1)
-				var froms []string
-				guess := func(i int) request {
-					for len(froms) <= i/perAddress {
-						froms = append(froms, madeUpAddress())
-					}
-					form := url.Values{"username": {u.Email}, "password": {fmt.Sprintf("wrong-%d", i)}}
-					return request{method: "POST", path: c.p().login(), body: []byte(form.Encode()), ctype: "application/x-www-form-urlencoded", from: froms[i/perAddress]}
-				}
-				t0 := c.s.serverNow()
-				failed := 0
-				for _, r := range c.parallel(limit, guess) {
-					if r != nil && r.Status == 400 {
-						failed++
-					} else if r != nil {
-						c.Errorf("%s: want 400 LOGIN_BAD_CREDENTIALS for guess %d of %d", r, failed+1, limit)
-					}
-				}
-				if failed != limit && sameWindow(t0, c.s.serverNow(), time.Hour) {
-					c.Fatalf("%d of %d wrong passwords were answered 400, want all", failed, limit)
-				}
-				r := c.do(request{method: "POST", path: c.p().login(), body: []byte(url.Values{"username": {u.Email}, "password": {"one-more"}}.Encode()),
-					ctype: "application/x-www-form-urlencoded", from: madeUpAddress()})
-				if r.Status != 429 && sameWindow(t0, c.s.serverNow(), time.Hour) {
-					c.Errorf("%s: after %d wrong passwords want 429 from any new address", r, limit)
-				}
-			}},
 		{id: "OPS1_no_store", name: "every kind of answer (tokens, users, errors, 204) carries Cache-Control: no-store",
 			why:   "tokens and personal data must not land in browser or proxy caches",
 			users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
@@ -207,71 +111,5 @@ func (c *caseT) waitFor(what string, req request, want int) {
 			timer.Stop()
 			c.Fatalf("cancelled while waiting for %s", what)
 		}
-	}
-}
-
-// madeUpAddress is a random address of the IPv6 documentation prefix
-// 2001:db8::/32, each in its own /64, which no real client has.
-func madeUpAddress() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("2001:db8:%x:%x::%x", binary.BigEndian.Uint16(b[0:]), binary.BigEndian.Uint16(b[2:]), binary.BigEndian.Uint16(b[4:])|1)
-}
-
-// sameWindow reports whether the Unix times a and b fall in one fixed
-// window of the server's limits (windows start at multiples of w).
-func sameWindow(a, b int64, w time.Duration) bool {
-	sec := int64(w / time.Second)
-	return a/sec == b/sec
-}
-
-// wantLimit checks a per-address limit from made-up addresses: limit
-// requests at once are answered, one more is refused with 429 and a
-// Retry-After within the window, and a request from another address is
-// not refused. A window that ends during the burst relaxes the count.
-func (c *caseT) wantLimit(spec budgetSpec, req func(from string) request) {
-	c.Helper()
-	limit := spec.limit(c.s.limits)
-	if limit <= 0 {
-		c.Skipf("the server's %s is 0 (no limit)", spec.setting)
-	}
-	from := madeUpAddress()
-	t0 := c.s.serverNow()
-	refused, answered := 0, 0
-	var first429 *response
-	for _, r := range c.parallel(limit+1, func(int) request { return req(from) }) {
-		switch {
-		case r == nil:
-		case r.Status == 429:
-			refused++
-			if first429 == nil {
-				first429 = r
-			}
-		case r.Status >= 400 && r.Status != 400:
-			c.Errorf("%s: want an answer or 429", r)
-		default:
-			answered++
-		}
-	}
-	if !sameWindow(t0, c.s.serverNow(), spec.window) {
-		// The window ended during the burst: a few more find the limit.
-		for i := 0; first429 == nil && i <= limit; i++ {
-			if r := c.do(req(from)); r.Status == 429 {
-				first429 = r
-			}
-		}
-	} else if refused != 1 || answered != limit {
-		c.Errorf("%d %s at once from %s: %d answered and %d refused with 429, want %d and 1 (%s=%d)",
-			limit+1, spec.what, from, answered, refused, limit, spec.setting, limit)
-	}
-	if first429 == nil {
-		c.Fatalf("no 429 after %d %s from one address: is %s higher than %d on this server? (pass %s)",
-			limit+1, spec.what, spec.setting, limit, c.s.names("Limits"))
-	}
-	if n, _ := strconv.Atoi(first429.Header.Get("Retry-After")); time.Duration(n)*time.Second > spec.window {
-		c.Errorf("%s: Retry-After beyond the %s window", first429, spec.window)
-	}
-	if r := c.do(req(madeUpAddress())); r.Status == 429 {
-		c.Errorf("%s: another address is refused too: the limit must count per address", r)
 	}
 }

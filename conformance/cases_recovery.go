@@ -88,24 +88,24 @@ func resetCases() []testCase {
 		{id: "P7_reset_no_password", name: "POST reset-password without password: 422", why: "a reset needs the new password", needs: needResetVerify, fn: func(c *caseT) {
 			c.want422(c.send("POST", c.p().reset(), "", map[string]any{"token": "foo"}), []any{"body", "password"})
 		}},
-		{id: "P8_reset_bad_token", name: "POST reset-password with an invalid token: 400 RESET_PASSWORD_BAD_TOKEN", why: "garbage and tokens signed with another key are refused with the documented code", needs: needResetVerify, fn: func(c *caseT) {
+		{id: "P8_reset_bad_token", name: "POST reset-password with an invalid token: 400 RESET_PASSWORD_BAD_TOKEN", why: "garbage and tokens signed with another key are refused with the documented code", needs: needResetVerify, uses: spend{budgetReset: 3}, fn: func(c *caseT) {
 			for _, tok := range []string{"foo", "a.b.c", forge("HS256", []byte("test-secret-key"), nil, map[string]any{"sub": randomUUID(), "aud": "fastapi-users:reset", "exp": time.Now().Add(time.Hour).Unix()})} {
 				c.wantDetail(c.send("POST", c.p().reset(), "", map[string]any{"token": tok, "password": "guinevere-pw"}), 400, "RESET_PASSWORD_BAD_TOKEN")
 			}
 		}},
-		{id: "P9_reset_inactive", name: "POST reset-password with a valid token of a now inactive user: 400 RESET_PASSWORD_BAD_TOKEN", why: "a reset token dies when its account is deactivated", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
+		{id: "P9_reset_inactive", name: "POST reset-password with a valid token of a now inactive user: 400 RESET_PASSWORD_BAD_TOKEN", why: "a reset token dies when its account is deactivated", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1, budgetReset: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			tok := resetToken(c, u)
 			c.patchUser(u.ID, map[string]any{"is_active": false})
 			c.wantDetail(c.send("POST", c.p().reset(), "", map[string]any{"token": tok, "password": "guinevere-pw"}), 400, "RESET_PASSWORD_BAD_TOKEN")
 		}},
-		{id: "P10_reset_invalid_password", name: "[policy] POST reset-password with password \"m\": 400 RESET_PASSWORD_INVALID_PASSWORD", why: "the password policy holds for resets, and a refused reset keeps the old password", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
+		{id: "P10_reset_invalid_password", name: "[policy] POST reset-password with password \"m\": 400 RESET_PASSWORD_INVALID_PASSWORD", why: "the password policy holds for resets, and a refused reset keeps the old password", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1, budgetReset: 1}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			tok := resetToken(c, u)
 			c.wantInvalidPassword(c.send("POST", c.p().reset(), "", map[string]any{"token": tok, "password": "m"}), "RESET_PASSWORD_INVALID_PASSWORD")
 			c.loginToken(u.Email, u.Password) // unchanged
 		}},
-		{id: "P11_reset", name: "POST reset-password with a valid token: 200 null; the password changed, the token is spent, old sessions revoked", why: "a reset changes the password once, and ends the sessions a thief might hold", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1}, fn: func(c *caseT) {
+		{id: "P11_reset", name: "POST reset-password with a valid token: 200 null; the password changed, the token is spent, old sessions revoked", why: "a reset changes the password once, and ends the sessions a thief might hold", needs: needMailbox, users: 1, uses: spend{budgetForgot: 1, budgetReset: 2}, fn: func(c *caseT) {
 			u := c.newUser("u", kindU)
 			tok := resetToken(c, u)
 			c.wantBody(c.send("POST", c.p().reset(), "", map[string]any{"token": tok, "password": "guinevere-new"}), 200, "null")

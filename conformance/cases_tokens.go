@@ -114,7 +114,7 @@ func tokenCases() []testCase {
 				c.Errorf("impersonated_by = %v, want the admin %s", p.claims["impersonated_by"], c.adminID())
 			}
 		}},
-		{id: "FIX28_iat_dated_back", name: "login, CLI and admin tokens date iat 30 s back, so verifiers without leeway accept them on hosts whose clock is up to 30 s behind", fn: func(c *caseT) {
+		{id: "FIX28_iat_dated_back", name: "login, CLI and admin tokens date iat 30 s back, so verifiers without leeway accept them on hosts whose clock is up to 30 s behind", why: "Python services of a mixed fleet verify without leeway; a few seconds of clock skew must not refuse the kit's tokens", users: 1, uses: spend{budgetCLI: 1}, fn: func(c *caseT) {
 			u := c.newUser("browser", kindU)
 			r := c.must(c.login(u.Email, u.Password), 200)
 			c.wantIatDatedBack("login token", r, c.bearer(r))

@@ -68,7 +68,7 @@ func usersMeCases() []testCase {
 		{id: "U6_patch_me_inactive", name: "PATCH /users/me with tok(I), no body: 401", why: "a deactivated user cannot change anything", users: 1, fn: func(c *caseT) {
 			c.want(c.do(request{method: "PATCH", path: c.p().me(), token: c.newUser("i", kindI).Token}), 401)
 		}},
-		{id: "U7_patch_me_email_taken", name: "PATCH /users/me {email: V.email} by U: 400 UPDATE_USER_EMAIL_ALREADY_EXISTS", why: "an address cannot be taken over by changing one's own", users: 2, fn: func(c *caseT) {
+		{id: "U7_patch_me_email_taken", name: "PATCH /users/me {email: V.email} by U: 400 UPDATE_USER_EMAIL_ALREADY_EXISTS", why: "an address cannot be taken over by changing one's own", users: 2, uses: spend{budgetEmail: 1}, fn: func(c *caseT) {
 			v := c.newUser("v", kindV)
 			_, r := patchMe(c, kindU, map[string]any{"email": v.Email})
 			c.wantDetail(r, 400, "UPDATE_USER_EMAIL_ALREADY_EXISTS")
@@ -79,8 +79,8 @@ func usersMeCases() []testCase {
 			c.loginToken(u.Email, u.Password) // unchanged
 		}},
 		{id: "U9_patch_me_empty", name: "PATCH /users/me {} by U: 200 unchanged", why: "an empty change is a no-op, not an error", users: 1, fn: unchanged(kindU)},
-		{id: "U10_patch_me_email", name: "PATCH /users/me {email: new} by U: 200 with the new email", why: "users can change their address", users: 1, fn: newEmail(kindU)},
-		{id: "U11_patch_me_email_unverifies", name: "PATCH /users/me {email: new} by V: 200, is_verified false", why: "a new address must be verified again", users: 1, fn: newEmail(kindV)},
+		{id: "U10_patch_me_email", name: "PATCH /users/me {email: new} by U: 200 with the new email", why: "users can change their address", users: 1, uses: spend{budgetEmail: 1}, fn: newEmail(kindU)},
+		{id: "U11_patch_me_email_unverifies", name: "PATCH /users/me {email: new} by V: 200, is_verified false", why: "a new address must be verified again", users: 1, uses: spend{budgetEmail: 1}, fn: newEmail(kindV)},
 		{id: "U12_patch_me_is_superuser_ignored", name: "PATCH /users/me {is_superuser: true} by U: 200, still false",
 			why: "users cannot promote themselves", users: 1, fn: flagIgnored(kindU, "is_superuser", true, func(u userRead) bool { return !u.IsSuperuser })},
 		{id: "U13_patch_me_is_active_ignored", name: "PATCH /users/me {is_active: false} by U: 200, still true",
@@ -89,7 +89,7 @@ func usersMeCases() []testCase {
 			why: "users cannot mark themselves verified", users: 1, fn: flagIgnored(kindU, "is_verified", true, func(u userRead) bool { return !u.IsVerified })},
 		{id: "U15_patch_me_password", name: "PATCH /users/me {password} by U: 200, the password changed", why: "users can change their password, and the old one stops working", users: 1, fn: newPasswordCase(kindU)},
 		{id: "U16_patch_me_empty_verified", name: "PATCH /users/me {} by V: 200 unchanged", why: "the same no-op for a verified user", users: 1, fn: unchanged(kindV)},
-		{id: "U17_patch_me_email_verified", name: "PATCH /users/me {email: new} by V: 200 with the new email", why: "verified users can change their address", users: 1, fn: newEmail(kindV)},
+		{id: "U17_patch_me_email_verified", name: "PATCH /users/me {email: new} by V: 200 with the new email", why: "verified users can change their address", users: 1, uses: spend{budgetEmail: 1}, fn: newEmail(kindV)},
 		{id: "U18_patch_me_is_superuser_ignored_verified", name: "PATCH /users/me {is_superuser: true} by V: 200, still false",
 			why: "verified users cannot promote themselves either", users: 1, fn: flagIgnored(kindV, "is_superuser", true, func(u userRead) bool { return !u.IsSuperuser })},
 		{id: "U19_patch_me_is_active_ignored_verified", name: "PATCH /users/me {is_active: false} by V: 200, still true",

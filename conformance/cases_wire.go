@@ -25,7 +25,7 @@ func (c *caseT) wantJSONInvalid(r *response, pos int, msg string) {
 // 2.12).
 func wireExtraCases() []testCase {
 	return []testCase{
-		{id: "X8_json_bom", name: "a JSON body that starts with a UTF-8 byte order mark is read as if the mark were absent", fn: func(c *caseT) {
+		{id: "X8_json_bom", name: "a JSON body that starts with a UTF-8 byte order mark is read as if the mark were absent", why: "clients (Windows tools among them) that prefix JSON with a byte order mark work as against the reference", uses: spend{budgetRegister: 1}, fn: func(c *caseT) {
 			email := c.newEmail("bom")
 			body, _ := json.Marshal(map[string]any{"email": email, "password": newPassword()})
 			r := c.must(c.send("POST", c.p().register(), "", append([]byte("\xef\xbb\xbf"), body...)), 201)
@@ -39,7 +39,7 @@ func wireExtraCases() []testCase {
 			c.wantJSONInvalid(c.send("POST", c.p().register(), "", "\xef\xbb\xbf{\"email\":"), 9, "Expecting value")
 			c.wantJSONInvalid(c.send("POST", c.p().register(), "", "\xef\xbb\xbf"), 0, "Expecting value")
 		}},
-		{id: "X9_validation_texts", name: "422 texts as pydantic 2.12 and Python's json module word them: a non-UUID admin path, truncated JSON objects", fn: func(c *caseT) {
+		{id: "X9_validation_texts", name: "422 texts as pydantic 2.12 and Python's json module word them: a non-UUID admin path, truncated JSON objects", why: "clients that show or match the reference's 422 texts see the same words", users: 1, fn: func(c *caseT) {
 			const reason = "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1"
 			items := c.want422(c.mint("not-a-uuid", c.adminToken()), []any{"path", "user_id"})
 			if len(items) == 1 {

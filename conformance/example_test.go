@@ -76,7 +76,7 @@ func ExampleParseLimits() {
 		panic(err)
 	}
 	fmt.Println(l)
-	// Output: login 30/min, register 20/h, forgot-password 30/h, request-verify-token 30/h, cli-login 120/h, failed logins 100/h per account, CLI poll interval 1s
+	// Output: login 30/min, register 20/h, forgot-password 30/h, request-verify-token 30/h, cli-login 120/h, reset-password 30/h, email-change 20/h, cli-code 30/h, failed logins 100/h per account (10 for each of 5 familiar sources, 50 shared), mails 5/h per address, email changes 5/h per user, CLI code failures 10/h per user, CLI poll interval 1s
 }
 
 // WithSettings turns the kit's default rate limits on for an in-process

@@ -24,3 +24,17 @@ func TakenBy(r Result) Cost {
 	c.Uses[budgetLogin] = 0 // paced, not planned
 	return c
 }
+
+// PlannedFor is what the runner planned for the case of r (its declared
+// uses and costs).
+func PlannedFor(r Result) Cost { return Cost{Users: -1, Uses: r.planned} }
+
+// Within reports whether c takes no more of any budget than o.
+func (c Cost) Within(o Cost) bool {
+	for b := range c.Uses {
+		if c.Uses[b] > o.Uses[b] {
+			return false
+		}
+	}
+	return true
+}

@@ -81,6 +81,23 @@ func (c *caseT) newPristineUser(name string, k kind) *user {
 	return c.fixture(name, k, true)
 }
 
+// newOwnUser is newUser for a user no other case has used: it is
+// registered for the case and deleted after it, so that limits per user
+// (email changes, CLI codes) start from nothing. Its registration counts
+// against the case's uses, not its users.
+func (c *caseT) newOwnUser(name string, k kind) *user {
+	c.Helper()
+	email, password := c.newEmail(name), newPassword()
+	created := c.userRead(c.must(c.register(email, password), 201))
+	c.deleteLater(created.ID)
+	u := &user{ID: created.ID, Email: created.Email, Password: password, Token: c.loginToken(email, password)}
+	patch := map[string]any{"is_superuser": k.superuser, "is_verified": k.verified, "is_active": !k.inactive}
+	if got := c.patchUser(u.ID, patch); got.IsSuperuser != k.superuser || got.IsVerified != k.verified || got.IsActive == k.inactive {
+		c.Fatalf("user %s: PATCH %v gave %+v", name, patch, got)
+	}
+	return u
+}
+
 func (c *caseT) fixture(name string, k kind, pristine bool) *user {
 	c.Helper()
 	c.mu.Lock()

@@ -36,7 +36,15 @@ var limitKeys = []struct {
 	{"register", "ZNDRAW_AUTH_RATE_LIMIT_REGISTER_PER_IP_PER_HOUR", func(l *Limits) *int { return &l.RegisterPerIPPerHour }},
 	{"forgot", "ZNDRAW_AUTH_RATE_LIMIT_FORGOT_PASSWORD_PER_IP_PER_HOUR", func(l *Limits) *int { return &l.ForgotPasswordPerIPPerHour }},
 	{"cli", "ZNDRAW_AUTH_RATE_LIMIT_CLI_LOGIN_CREATE_PER_IP_PER_HOUR", func(l *Limits) *int { return &l.CLILoginCreatePerIPPerHour }},
+	{"reset", "ZNDRAW_AUTH_RATE_LIMIT_RESET_PASSWORD_PER_IP_PER_HOUR", func(l *Limits) *int { return &l.ResetPasswordPerIPPerHour }},
+	{"email", "ZNDRAW_AUTH_RATE_LIMIT_EMAIL_CHANGES_PER_IP_PER_HOUR", func(l *Limits) *int { return &l.EmailChangesPerIPPerHour }},
+	{"code", "ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_IP_PER_HOUR", func(l *Limits) *int { return &l.CLICodeFailuresPerIPPerHour }},
 	{"account", "ZNDRAW_AUTH_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR", func(l *Limits) *int { return &l.LoginFailuresPerAccountPerHour }},
+	{"familiar", "ZNDRAW_AUTH_RATE_LIMIT_LOGIN_FAILURES_PER_FAMILIAR_SOURCE_PER_HOUR", func(l *Limits) *int { return &l.LoginFailuresPerFamiliarSourcePerHour }},
+	{"familiar-sources", "ZNDRAW_AUTH_RATE_LIMIT_FAMILIAR_SOURCES_PER_ACCOUNT", func(l *Limits) *int { return &l.FamiliarSourcesPerAccount }},
+	{"mails", "ZNDRAW_AUTH_RATE_LIMIT_MAILS_PER_ACCOUNT_PER_HOUR", func(l *Limits) *int { return &l.MailsPerAccountPerHour }},
+	{"email-user", "ZNDRAW_AUTH_RATE_LIMIT_EMAIL_CHANGES_PER_USER_PER_HOUR", func(l *Limits) *int { return &l.EmailChangesPerUserPerHour }},
+	{"code-user", "ZNDRAW_AUTH_RATE_LIMIT_CLI_CODE_FAILURES_PER_USER_PER_HOUR", func(l *Limits) *int { return &l.CLICodeFailuresPerUserPerHour }},
 }
 
 // LimitKeysHelp lists the keys ParseLimits takes, one "key: SETTING" per
@@ -53,7 +61,9 @@ func LimitKeysHelp() string {
 // ParseLimits reads a description of a server's limits: "off" (the server
 // runs with ZNDRAW_AUTH_RATE_LIMIT_ENABLED=false), "default" (the kit's
 // defaults), or a comma-separated list of key=value that changes the
-// defaults, e.g. "register=20,login=30" (keys: LimitKeysHelp).
+// defaults, e.g. "register=20,login=30" (keys: LimitKeysHelp). The
+// IPv6 prefix length and the familiar-source lifetime are not needed by the
+// suite and keep their defaults.
 func ParseLimits(spec string) (Limits, error) {
 	l := DefaultLimits()
 	switch strings.TrimSpace(spec) {
@@ -66,7 +76,7 @@ func ParseLimits(spec string) (Limits, error) {
 	for _, item := range strings.Split(spec, ",") {
 		key, value, ok := strings.Cut(strings.TrimSpace(item), "=")
 		if !ok {
-			return l, fmt.Errorf("%q: want off, default or key=value,... (keys: login, register, forgot, cli, account, poll)", item)
+			return l, fmt.Errorf("%q: want off, default or key=value,... (keys: %s)", item, keyList())
 		}
 		key = strings.ToLower(strings.TrimSpace(key))
 		value = strings.TrimSpace(value)
@@ -90,10 +100,19 @@ func ParseLimits(spec string) (Limits, error) {
 			}
 		}
 		if !found {
-			return l, fmt.Errorf("unknown limit %q (keys: login, register, forgot, cli, account, poll)", key)
+			return l, fmt.Errorf("unknown limit %q (keys: %s)", key, keyList())
 		}
 	}
 	return l, nil
+}
+
+// keyList names the keys of ParseLimits.
+func keyList() string {
+	var keys []string
+	for _, k := range limitKeys {
+		keys = append(keys, k.key)
+	}
+	return strings.Join(append(keys, "poll"), ", ")
 }
 
 // String describes the limits in the server's own terms.
@@ -105,7 +124,12 @@ func (l Limits) String() string {
 	for _, b := range budgets {
 		parts = append(parts, fmt.Sprintf("%s %d/%s", b.name, b.limit(l), windowName(b.window)))
 	}
-	parts = append(parts, fmt.Sprintf("failed logins %d/h per account", l.LoginFailuresPerAccountPerHour))
+	perFamiliar, shared := l.LoginBudgets()
+	parts = append(parts, fmt.Sprintf("failed logins %d/h per account (%d for each of %d familiar sources, %d shared)",
+		l.LoginFailuresPerAccountPerHour, perFamiliar, l.FamiliarSourcesPerAccount, shared))
+	parts = append(parts, fmt.Sprintf("mails %d/h per address", l.MailsPerAccountPerHour))
+	parts = append(parts, fmt.Sprintf("email changes %d/h per user", l.EmailChangesPerUserPerHour))
+	parts = append(parts, fmt.Sprintf("CLI code failures %d/h per user", l.CLICodeFailuresPerUserPerHour))
 	parts = append(parts, fmt.Sprintf("CLI poll interval %s", l.CLIPollInterval))
 	return strings.Join(parts, ", ")
 }

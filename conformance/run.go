@@ -50,6 +50,7 @@ type Result struct {
 	spent       spend
 	fixtureRegs int
 	newUsers    int
+	planned     spend
 }
 
 // Summary is the outcome of a run of Check.
@@ -187,7 +188,9 @@ func Check(ctx context.Context, target Target, opts Options) (sum Summary) {
 			count(Result{ID: cs.id, Name: cs.name, Status: StatusSkipped, Message: reason})
 			continue
 		}
-		count(runCase(ctx, s, cs.id, cs.name, cs.fn))
+		res := runCase(ctx, s, cs.id, cs.name, cs.fn)
+		res.planned = s.planned(cs)
+		count(res)
 	}
 	return sum
 }

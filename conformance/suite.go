@@ -35,9 +35,20 @@ type testCase struct {
 	// each costs a registration when the suite has no user to reuse.
 	users int
 	// uses are the case's other requests from the suite's own address that
-	// the server counts against a per-address limit.
-	uses spend
-	fn   func(*caseT)
+	// the server counts against a per-address limit; costs adds those that
+	// depend on the server's limits (or on Target.ForwardedFor).
+	uses  spend
+	costs func(s *suite) spend
+	fn    func(*caseT)
+}
+
+// planned is what cs takes from the per-address budgets, fixture
+// registrations aside.
+func (s *suite) planned(cs testCase) spend {
+	if cs.costs == nil {
+		return cs.uses
+	}
+	return cs.uses.plus(cs.costs(s))
 }
 
 // caseT is what a case runs with: the runner (testing.T or RunAll's) and the
@@ -203,7 +214,7 @@ func (s *suite) skipReason(cs testCase) string {
 // budgetReason tells why cs would take more than the suite allows itself
 // of a per-address limit ("" if it fits).
 func (s *suite) budgetReason(cs testCase) string {
-	want := cs.uses
+	want := s.planned(cs)
 	want[budgetRegister] += max(cs.users-s.pool.freeCount(), 0)
 	for b, spec := range budgets {
 		if want[b] == 0 {

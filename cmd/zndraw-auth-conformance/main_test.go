@@ -92,19 +92,19 @@ func TestRun(t *testing.T) {
 				`^\[2/3\] PASS Z26_cli_create `+dur+`$`,
 				`^\[3/3\] PASS Z27_cli_poll_pending `+dur+`$`,
 				`^3 passed, 0 failed, 0 skipped in [0-9.]+[µm]?s$`,
-				`^taken from this address's limits: login \d+, register \d+, forgot-password 0, request-verify-token 0, cli-login \d+$`,
+				`^taken from this address's limits: login \d+, register \d+, forgot-password 0, request-verify-token 0, cli-login \d+, reset-password 0, email-change 0, cli-code 0$`,
 			),
 		},
 		{
 			name:     "skips name the flags",
-			args:     append([]string{"-base-url", srv.URL, "-run", `^(Z10|P9|FIX19|OPS3|LIM1|LIM3)_`}, admin...),
+			args:     append([]string{"-base-url", srv.URL, "-run", `^(Z10|P9|FIX19|OPS3|LIM7|LIM9)_`}, admin...),
 			wantCode: 0,
 			wantLines: append(header,
 				`^\[1/6\] SKIP P9_reset_inactive: needs the reset-password and verify routers: pass -reset-verify if the server mounts them$`,
 				`^\[2/6\] SKIP Z10_dev_mode_register: dev mode only$`,
 				`^\[3/6\] SKIP FIX19_forged_tokens: forges tokens with the server's signing secret: pass -secret-key \(its ZNDRAW_AUTH_SECRET_KEY\)$`,
-				`^\[4/6\] SKIP LIM1_cli_poll_interval: checks the rate limits, which are off on this server \(ZNDRAW_AUTH_RATE_LIMIT_ENABLED=false\)$`,
-				`^\[5/6\] SKIP LIM3_register_per_address: checks the rate limits`,
+				`^\[4/6\] SKIP LIM7_cli_poll_interval: checks the rate limits, which are off on this server \(ZNDRAW_AUTH_RATE_LIMIT_ENABLED=false\)$`,
+				`^\[5/6\] SKIP LIM9_register_per_address: checks the rate limits`,
 				`^\[6/6\] SKIP OPS3_store_outage: takes the server's store down: pass -outage-cmd and -restore-cmd$`,
 				`^0 passed, 0 failed, 6 skipped in `,
 				`^taken from this address's limits: `,
@@ -200,7 +200,7 @@ func TestRunWithLimits(t *testing.T) {
 	srv, _ := liveServer(t, conformance.ModeProduction, nil, defaultLimits)
 	path := filepath.Join(t.TempDir(), "report.json")
 	code, lines, stderr := runCLI(t, "-base-url", srv.URL, "-admin-email", conformance.TestAdminEmail, "-admin-password", conformance.TestAdminPassword,
-		"-run", `^(R7|LIM3|OPS2)_`, "-json", path)
+		"-run", `^(R7|LIM9|OPS2)_`, "-json", path)
 	if code != 0 {
 		t.Fatalf("exit %d: %s %s", code, lines, stderr)
 	}
@@ -208,15 +208,15 @@ func TestRunWithLimits(t *testing.T) {
 		`^zndraw-auth-conformance against`,
 		`^mode:   production`,
 		`^limits: on: a second poll within the 1 s interval answered 429; the values are assumed to be the kit's defaults \(pass -limits if the server's differ\)$`,
-		`^budget: at most half of each per-address limit: login 30/min of 60, register 50/h of 100, forgot-password 15/h of 30, request-verify-token 15/h of 30, cli-login 60/h of 120$`,
+		`^budget: at most half of each per-address limit: login 30/min of 60, register 50/h of 100, forgot-password 15/h of 30, request-verify-token 15/h of 30, cli-login 60/h of 120, reset-password 15/h of 30, email-change 10/h of 20, cli-code 15/h of 30$`,
 		`^\[1/3\] PASS R7_register_new `,
-		`^\[2/3\] SKIP LIM3_register_per_address: must exceed a per-address limit to see its 429, which would lock out real users behind the suite's address: let the server trust the suite as a proxy \(ZNDRAW_AUTH_TRUSTED_PROXIES\) and pass -forwarded-for`,
+		`^\[2/3\] SKIP LIM9_register_per_address: must exceed a per-address limit to see its 429, which would lock out real users behind the suite's address: let the server trust the suite as a proxy \(ZNDRAW_AUTH_TRUSTED_PROXIES\) and pass -forwarded-for`,
 		`^\[3/3\] PASS OPS2_error_shapes `,
 		`^2 passed, 0 failed, 1 skipped in `,
-		`^taken from this address's limits: login 3 \(at most 3 in a min, allowed 30 of the limit 60/min\), register 4 of 50 \(limit 100/h\), forgot-password 0 of 15 \(limit 30/h\), request-verify-token 0 of 15 \(limit 30/h\), cli-login 1 of 60 \(limit 120/h\)$`,
+		`^taken from this address's limits: login 3 \(at most 3 in a min, allowed 30 of the limit 60/min\), register 4 of 50 \(limit 100/h\), forgot-password 0 of 15 \(limit 30/h\), request-verify-token 0 of 15 \(limit 30/h\), cli-login 1 of 60 \(limit 120/h\), reset-password 0 of 15 \(limit 30/h\), email-change 0 of 10 \(limit 20/h\), cli-code 0 of 15 \(limit 30/h\)$`,
 	})
 	rep := readReport(t, path)
-	if rep.Passed != 2 || rep.Skipped != 1 || len(rep.Results) != 3 || rep.Mode != "production" || len(rep.Budget) != 5 || rep.DurationMS <= 0 {
+	if rep.Passed != 2 || rep.Skipped != 1 || len(rep.Results) != 3 || rep.Mode != "production" || len(rep.Budget) != 8 || rep.DurationMS <= 0 {
 		t.Fatalf("report %+v", rep)
 	}
 	if reg := rep.Budget[1]; reg.Name != "register" || reg.Used != 4 || reg.Allowed != 50 || reg.Limit != 100 || reg.Setting != "ZNDRAW_AUTH_RATE_LIMIT_REGISTER_PER_IP_PER_HOUR" {
