@@ -290,11 +290,12 @@ func counted(b budget, req request, r *response) bool {
 // uncounted reports whether an answer came before the server applied its
 // limit, so the request did not count: the request could not be read
 // (FastAPI's 400 "There was an error parsing the body", 413, 422), the
-// route does not take it (404, 405), or the store was down (503 during an
-// outage: the counter itself could not be written).
+// caller may not make it (401, 403), the route does not take it (404,
+// 405), or the store was down (503 during an outage: the counter itself
+// could not be written).
 func uncounted(req request, r *response) bool {
 	switch r.Status {
-	case 404, 405, 413, 422:
+	case 401, 403, 404, 405, 413, 422:
 		return true
 	case 400:
 		return string(r.Body) == detailBody("There was an error parsing the body")

@@ -24,8 +24,8 @@ func cases() []testCase {
 		cliFixCases(),
 		tokenCases(),
 		hostileCases(),
-		limitCases(),
 		accessCases(),
+		limitCases(),
 		productionCases(),
 	)
 }

@@ -17,11 +17,10 @@ import (
 // deployment shows from outside (FIXA*): impersonation tokens never become
 // an ordinary session and end with their admin's token version, hostile
 // User-Agents never reach a store as a 5xx, deep or huge JSON bodies get a
-// small answer, and lookalike addresses are one account. Each case is
-// self-contained: it creates and deletes its own users.
+// small answer, and lookalike addresses are one account.
 func accessCases() []testCase {
 	return []testCase{
-		{id: "FIXA1_impersonation_keeps_credentials", name: "an impersonation token of a superuser cannot change the password or email (403 Forbidden, nothing written); {} still answers 200", fn: func(c *caseT) {
+		{id: "FIXA1_impersonation_keeps_credentials", name: "an impersonation token of a superuser cannot change the password or email (403 Forbidden, nothing written); {} still answers 200", why: "an admin acting as a user must not be able to take the account over (change its password or address, delete it)", users: 2, fn: func(c *caseT) {
 			minter := c.newUser("minter", kindS)
 			target := c.newUser("target", kindS)
 			imp := c.bearer(c.must(c.mint(target.ID, minter.Token), 200))
@@ -38,7 +37,7 @@ func accessCases() []testCase {
 			c.wantDetail(c.do(request{method: "DELETE", path: c.p().user(target.ID), token: imp}), 403, "Forbidden")
 			c.wantMe(imp, target)
 		}},
-		{id: "FIXA2_impersonation_ends_with_admin_version", name: "an impersonation token dies for good when its admin changes password, is deactivated and reactivated, or demoted and promoted again", fn: func(c *caseT) {
+		{id: "FIXA2_impersonation_ends_with_admin_version", name: "an impersonation token dies for good when its admin changes password, is deactivated and reactivated, or demoted and promoted again", why: "an impersonation token must not outlive the powers of the admin who minted it, even after they are restored", users: 4, fn: func(c *caseT) {
 			target := c.newUser("target", kindU)
 			for _, tc := range []struct {
 				name string
@@ -65,7 +64,7 @@ func accessCases() []testCase {
 				}
 			}
 		}},
-		{id: "FIXA3_hostile_user_agent", name: "POST /auth/cli-login with a User-Agent holding NUL, invalid UTF-8 or 900 bytes of multi-byte characters: never a 5xx", fn: func(c *caseT) {
+		{id: "FIXA3_hostile_user_agent", name: "POST /auth/cli-login with a User-Agent holding NUL, invalid UTF-8 or 900 bytes of multi-byte characters: never a 5xx", why: "the User-Agent is stored with each CLI challenge; no header value may break a store", uses: spend{budgetCLI: 4}, fn: func(c *caseT) {
 			for _, ua := range []string{"cli\x00evil", "\xff\xfe\xfd", strings.Repeat("€", 300), "ok\u202egnp.exe"} {
 				status, body, err := c.rawRequest("POST", c.p().cli(), map[string]string{"User-Agent": ua, "Content-Length": "0"})
 				if err != nil {
@@ -85,7 +84,7 @@ func accessCases() []testCase {
 				}
 			}
 		}},
-		{id: "FIXA4_json_depth_and_echo", name: "a register body nested 10,000 deep is a small 400, and a 100 KB invalid value is not echoed whole in the 422", fn: func(c *caseT) {
+		{id: "FIXA4_json_depth_and_echo", name: "a register body nested 10,000 deep is a small 400, and a 100 KB invalid value is not echoed whole in the 422", why: "deep or huge bodies must not cost the server memory or echo back megabytes", fn: func(c *caseT) {
 			deep := `{"email":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `,"password":"` + newPassword() + `"}`
 			r := c.send("POST", c.p().register(), "", deep)
 			c.wantDetail(r, 400, "There was an error parsing the body")
@@ -95,7 +94,7 @@ func accessCases() []testCase {
 				c.Errorf("%s: %d bytes echo a 200 KB body, want a bounded answer", r.desc, len(r.Body))
 			}
 		}},
-		{id: "FIXA5_lookalike_addresses", name: "an address is one account whatever its case or Unicode spelling (é composed, decomposed, É; K and the Kelvin sign): 400 REGISTER_USER_ALREADY_EXISTS, and each spelling logs in to it", fn: func(c *caseT) {
+		{id: "FIXA5_lookalike_addresses", name: "an address is one account whatever its case or Unicode spelling (é composed, decomposed, É; K and the Kelvin sign): 400 REGISTER_USER_ALREADY_EXISTS, and each spelling logs in to it", why: "one person, one account: lookalike spellings must not create a second account or miss the first", uses: spend{budgetRegister: 6}, fn: func(c *caseT) {
 			tag := c.newEmail("")
 			tag = tag[:strings.IndexByte(tag, '@')] // conf-<random>-
 			for _, group := range [][]string{
@@ -124,8 +123,27 @@ func accessCases() []testCase {
 
 // rawRequest sends one HTTP/1.1 request written by hand, so that header
 // values net/http's client refuses to send (a NUL byte) reach the server,
-// and returns the status and body. The connection is closed afterwards.
+// and returns the status and body. The connection is closed afterwards. It
+// draws on the suite's budgets like any request.
 func (c *caseT) rawRequest(method, path string, header map[string]string) (int, []byte, error) {
+	req := request{method: method, path: path}
+	b := c.s.budgetOf(req)
+	if b >= 0 {
+		if err := c.s.meter.acquire(c.Context(), b, 1); err != nil {
+			return 0, nil, err
+		}
+		c.count(b, 1, false)
+	}
+	status, body, err := c.sendRaw(method, path, header)
+	if b >= 0 && err == nil && !counted(b, req, &response{Status: status, Body: body}) {
+		c.s.meter.refund(b)
+		c.count(b, -1, false)
+	}
+	return status, body, err
+}
+
+// sendRaw is rawRequest without the budgets.
+func (c *caseT) sendRaw(method, path string, header map[string]string) (int, []byte, error) {
 	base, err := url.Parse(c.s.t.BaseURL)
 	if err != nil {
 		return 0, nil, err

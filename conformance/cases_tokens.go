@@ -149,8 +149,8 @@ func tokenCases() []testCase {
 			}
 			c.wantMe(u.Token, u)
 		}},
-		{id: "FIX19_forged_tokens", name: "tokens signed with the real secret: accepted as the reference mints them, refused without exp, with another audience or algorithm, expired, future iat/nbf, bad sub or forged impersonated_by", why: "validly signed tokens are still checked: expiry, audience, algorithm, subject, impersonation", needs: needSecret, users: 2, fn: func(c *caseT) {
-			u := c.newPristineUser("u", kindU)
+		{id: "FIX19_forged_tokens", name: "tokens signed with the real secret: accepted as the reference mints them, refused without exp, with another audience or algorithm, expired, future iat/nbf, bad sub or forged impersonated_by", why: "validly signed tokens are still checked: expiry, audience, algorithm, subject, impersonation", needs: needSecret, users: 3, fn: func(c *caseT) {
+			u := c.newUser("u", kindU)
 			key := []byte(c.s.t.SecretKey)
 			now := c.serverNow()
 			base := func() map[string]any {
@@ -168,7 +168,7 @@ func tokenCases() []testCase {
 			// Accepted: what the reference mints (login: aud list, no iat, no
 			// jti, no tv), for a user whose token version is still 0 (kindS:
 			// never demoted, in either mode; a demotion bumps the version).
-			ref := c.newUser("ref", kindS)
+			ref := c.newPristineUser("ref", kindS)
 			refClaims := base()
 			refClaims["sub"] = ref.ID
 			c.wantMe(forge("HS256", key, nil, map[string]any{"sub": ref.ID, "aud": []string{"fastapi-users:auth"}, "exp": now + 600}), ref)

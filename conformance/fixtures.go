@@ -90,10 +90,15 @@ func (c *caseT) newOwnUser(name string, k kind) *user {
 	email, password := c.newEmail(name), newPassword()
 	created := c.userRead(c.must(c.register(email, password), 201))
 	c.deleteLater(created.ID)
-	u := &user{ID: created.ID, Email: created.Email, Password: password, Token: c.loginToken(email, password)}
-	patch := map[string]any{"is_superuser": k.superuser, "is_verified": k.verified, "is_active": !k.inactive}
-	if got := c.patchUser(u.ID, patch); got.IsSuperuser != k.superuser || got.IsVerified != k.verified || got.IsActive == k.inactive {
+	// The flags first (a demotion ends the user's earlier tokens), then the
+	// login, then the deactivation (which revokes that token).
+	patch := map[string]any{"is_superuser": k.superuser, "is_verified": k.verified}
+	if got := c.patchUser(created.ID, patch); got.IsSuperuser != k.superuser || got.IsVerified != k.verified {
 		c.Fatalf("user %s: PATCH %v gave %+v", name, patch, got)
+	}
+	u := &user{ID: created.ID, Email: created.Email, Password: password, Token: c.loginToken(email, password)}
+	if k.inactive {
+		c.patchUser(u.ID, map[string]any{"is_active": false})
 	}
 	return u
 }
@@ -103,37 +108,38 @@ func (c *caseT) fixture(name string, k kind, pristine bool) *user {
 	c.mu.Lock()
 	c.newUsers++
 	c.mu.Unlock()
-	p := c.s.pool.take(pristine)
+	p := c.s.pool.take(pristine, k)
 	fresh := p == nil
 	if fresh {
 		p = c.s.pool.grow(c, name)
 	}
 	c.Cleanup(func() { c.s.pool.giveBack(c, p) })
+	// The flags first (a demotion ends the user's earlier tokens), then the
+	// login, then the deactivation (which revokes that token).
+	demote := p.superuser && !k.superuser
+	needLogin := p.token == "" || demote || c.s.expiring(p.token)
 	patch := map[string]any{}
-	needLogin := p.token == "" || c.s.expiring(p.token)
 	if !fresh {
 		patch["email"] = c.newEmail(name)
 		patch["is_active"] = true
-		patch["is_superuser"] = k.superuser
 		patch["is_verified"] = k.verified
-		if needLogin && !p.passwordKnown {
-			p.password, p.passwordKnown, p.bumped = newPassword(), true, true
-			patch["password"] = p.password
-		}
-	} else {
-		if p.superuser != k.superuser {
-			patch["is_superuser"] = k.superuser
-		}
-		if k.verified {
-			patch["is_verified"] = true
-		}
+	} else if k.verified {
+		patch["is_verified"] = true
+	}
+	if p.superuser != k.superuser || !fresh {
+		patch["is_superuser"] = k.superuser
+	}
+	if needLogin && !p.passwordKnown {
+		p.password, p.passwordKnown, p.bumped = newPassword(), true, true
+		patch["password"] = p.password
 	}
 	if len(patch) > 0 {
 		got := c.patchUser(p.id, patch)
 		if got.IsSuperuser != k.superuser || got.IsVerified != k.verified || !got.IsActive {
 			c.Fatalf("fixture %s: PATCH %v gave %+v", name, patch, got)
 		}
-		p.email = got.Email
+		p.email, p.superuser = got.Email, got.IsSuperuser
+		p.bumped = p.bumped || demote
 	}
 	if needLogin {
 		r := c.login(p.email, p.password)
@@ -161,7 +167,7 @@ type pooled struct {
 	id, email, password, token string
 	// passwordKnown is false once a case may have changed the password.
 	passwordKnown bool
-	// superuser as registered (dev mode makes every user one).
+	// superuser as last seen (dev mode registers every user as one).
 	superuser bool
 	// bumped: the user's tokens may have been revoked (its token version
 	// is not 0 any more).
@@ -181,15 +187,15 @@ func (p *userPool) freeCount() int {
 	return len(p.free)
 }
 
-// take lends a free user (one whose tokens were never revoked, if
-// pristine), preferring one with a working token (no login needed), or
-// returns nil.
-func (p *userPool) take(pristine bool) *pooled {
+// take lends a free user, preferring one with a working token (no login
+// needed), or returns nil. A pristine user's tokens were never revoked, and
+// turning it into k must not revoke them (a demotion would).
+func (p *userPool) take(pristine bool, k kind) *pooled {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	best := -1
 	for i, u := range p.free {
-		if pristine && u.bumped {
+		if pristine && (u.bumped || u.superuser && !k.superuser) {
 			continue
 		}
 		if best < 0 || (u.token != "" && p.free[best].token == "") {
@@ -204,17 +210,15 @@ func (p *userPool) take(pristine bool) *pooled {
 	return u
 }
 
-// grow registers a new suite user and logs it in; the caller lends it or
-// (at setup) gives it back.
+// grow registers a new suite user; the caller lends it or (at setup)
+// gives it back.
 func (p *userPool) grow(c *caseT, name string) *pooled {
 	c.Helper()
 	email, password := c.newEmail(name), newPassword()
 	r := c.must(c.do(request{method: "POST", path: c.p().register(), body: jsonBody(map[string]any{"email": email, "password": password}),
 		ctype: "application/json", fixture: true}), 201)
 	u := c.userRead(r)
-	pu := &pooled{id: u.ID, email: u.Email, password: password, passwordKnown: true, superuser: u.IsSuperuser}
-	pu.token = c.loginToken(pu.email, pu.password)
-	return pu
+	return &pooled{id: u.ID, email: u.Email, password: password, passwordKnown: true, superuser: u.IsSuperuser}
 }
 
 func (p *userPool) put(u *pooled) {
@@ -229,18 +233,24 @@ func (p *userPool) put(u *pooled) {
 func (p *userPool) giveBack(c *caseT, u *pooled) {
 	if u.token != "" {
 		if r, err := c.try(request{method: "GET", path: c.p().me(), token: u.token}); err == nil && r.Status == 200 {
+			var me userRead
+			if decodeInto(r.Body, &me) {
+				u.superuser = me.IsSuperuser
+			}
 			p.put(u)
 			return
 		}
 	}
 	u.token, u.passwordKnown, u.bumped = "", false, true
 	r, err := c.try(request{method: "GET", path: c.p().user(u.id), token: c.adminToken()})
+	var got userRead
 	switch {
 	case err != nil:
 		c.Errorf("cleanup: %v", err)
 	case r.Status == 404:
 		// The case deleted it.
-	case r.Status == 200:
+	case r.Status == 200 && decodeInto(r.Body, &got):
+		u.superuser = got.IsSuperuser
 		p.put(u)
 	default:
 		c.Errorf("cleanup: %s", r)
