@@ -187,18 +187,21 @@ func (p *userPool) freeCount() int {
 	return len(p.free)
 }
 
-// take lends a free user, preferring one with a working token (no login
-// needed), or returns nil. A pristine user's tokens were never revoked, and
+// take lends a free user, preferring one that needs no login, or returns
+// nil. A pristine user's tokens were never revoked, and
 // turning it into k must not revoke them (a demotion would).
 func (p *userPool) take(pristine bool, k kind) *pooled {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	// A user that needs no login: a working token that the flags of k
+	// leave alive (no demotion).
+	ready := func(u *pooled) bool { return u.token != "" && !(u.superuser && !k.superuser) }
 	best := -1
 	for i, u := range p.free {
 		if pristine && (u.bumped || u.superuser && !k.superuser) {
 			continue
 		}
-		if best < 0 || (u.token != "" && p.free[best].token == "") {
+		if best < 0 || (ready(u) && !ready(p.free[best])) {
 			best = i
 		}
 	}
