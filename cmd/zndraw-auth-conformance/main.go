@@ -1,10 +1,10 @@
 // Command zndraw-auth-conformance runs the kit's HTTP conformance suite
 // against a live server and prints one line per case:
 //
-//	[  1/195] PASS A1_login_empty_form (12ms)
-//	[  2/195] FAIL A6_login_user (8ms)
-//	          POST /auth/jwt/login username=…&password=… → 400 {"detail":"LOGIN_BAD_CREDENTIALS"}: want status 200
-//	[  3/195] SKIP P9_reset_inactive: needs the reset and verify tokens the server sends: pass -outbox FILE
+//	[  1/206] PASS A1_login_empty_form (680µs)
+//	[  6/206] FAIL A6_login_user (8ms)
+//	          POST /auth/jwt/login password=…&username=conf-…%40example.com → 400 {"detail":"LOGIN_BAD_CREDENTIALS"}: want status 200
+//	[ 84/206] SKIP P9_reset_inactive: needs the reset and verify tokens the server sends: pass -outbox FILE ...
 //
 // after a header that says what it found out about the server (its mode
 // and its rate limits), and followed by "N passed, N failed, N skipped" and
@@ -22,6 +22,9 @@
 //	    [-forwarded-for] [-outage-cmd CMD -restore-cmd CMD] \
 //	    [-reset-verify] [-outbox FILE] [-challenge-lifetime 3s] \
 //	    [-demo-routes] [-secret-key KEY] [-run REGEX] [-json FILE]
+//	zndraw-auth-conformance -version
+//
+// docs/conformance.md explains every flag and case.
 package main
 
 import (
