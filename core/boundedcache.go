@@ -78,6 +78,16 @@ func (c *boundedCache[K, V]) remove(k K) {
 	s.mu.Unlock()
 }
 
+// clear deletes every entry, shard by shard.
+func (c *boundedCache[K, V]) clear() {
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		clear(s.m)
+		s.mu.Unlock()
+	}
+}
+
 // len returns the number of entries.
 func (c *boundedCache[K, V]) len() int {
 	n := 0

@@ -152,6 +152,7 @@ type envOpt func(*core.Settings, *envParts)
 type envParts struct {
 	store   core.Store // overrides the memstore when set
 	noHooks bool       // the Service gets no hooks at all
+	noFeed  bool       // hide the store's change feed
 }
 
 func withSettings(f func(*core.Settings)) envOpt {
@@ -170,9 +171,21 @@ func withoutHooks() envOpt {
 	return func(_ *core.Settings, p *envParts) { p.noHooks = true }
 }
 
+// withoutFeed hides the store's change feed from the Service, which then
+// runs as on a store without one (UserCacheTTL bounds the staleness).
+func withoutFeed() envOpt {
+	return func(_ *core.Settings, p *envParts) { p.noFeed = true }
+}
+
+// feedless is a Store whose change feed, if any, is hidden: only the
+// methods of core.Store are promoted.
+type feedless struct{ core.Store }
+
 // newEnv builds a Service on a fresh memstore with a manual clock, the
 // cheap hasher wrapped in a call counter, recording hooks and a captured
-// JSON log.
+// JSON log. When the store offers a change feed, newEnv waits until the
+// Service's subscription is live, so that every test starts from a known
+// cache policy, and closes the Service when t ends.
 func newEnv(t *testing.T, opts ...envOpt) *env {
 	t.Helper()
 	settings := testSettings()
@@ -203,16 +216,38 @@ func newEnv(t *testing.T, opts ...envOpt) *env {
 		logs:   &syncBuffer{},
 		ctx:    context.Background(),
 	}
+	if parts.noFeed {
+		e.store = feedless{store}
+	}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	hooks := e.hooks.set()
 	if parts.noHooks {
 		hooks = core.Hooks{}
 	}
-	svc, err := core.New(store, settings,
+	svc, err := core.New(e.store, settings,
 		core.WithClock(e.clock), core.WithHooks(hooks), core.WithHasher(e.hasher), core.WithLogger(logger))
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = svc.Close() })
+	waitFeedLive(t, svc)
 	e.svc = svc
 	return e
+}
+
+// waitFeedLive waits until svc's change-feed subscription is live, if the
+// Service has one (it subscribes in the background).
+func waitFeedLive(t *testing.T, svc *core.Service) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st := svc.ChangeFeedStatus()
+		if st.State != core.ChangeFeedDown {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the change feed did not go live within 10 s: %+v", st)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // createUser stores a user through CreateUser with the given flags.
@@ -551,6 +586,33 @@ func (f *faultyStore) CounterValue(ctx context.Context, key string, w time.Durat
 		return 0, errDown
 	}
 	return f.Store.CounterValue(ctx, key, w, now)
+}
+
+// SubscribeChanges fails while SubscribeChanges is broken; the
+// subscription's Next fails while Next is broken (both are, in an outage
+// of every method, as a database outage takes the feed down with it).
+func (f *faultyStore) SubscribeChanges(ctx context.Context, heartbeat time.Duration) (core.ChangeSubscription, error) {
+	if f.broken("SubscribeChanges") {
+		return nil, errDown
+	}
+	sub, err := f.Store.SubscribeChanges(ctx, heartbeat)
+	if err != nil {
+		return nil, err
+	}
+	return faultySubscription{sub, f}, nil
+}
+
+type faultySubscription struct {
+	core.ChangeSubscription
+	f *faultyStore
+}
+
+func (s faultySubscription) Next(ctx context.Context) (core.Change, error) {
+	ch, err := s.ChangeSubscription.Next(ctx)
+	if s.f.broken("Next") {
+		return core.Change{}, errDown
+	}
+	return ch, err
 }
 
 // --- JWT helpers -------------------------------------------------------------

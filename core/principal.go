@@ -53,9 +53,10 @@ var (
 //
 // A token verified before is not parsed again (its exp, nbf and iat are
 // still checked against the clock), and the user and revocation state may
-// come from a cache: changes made through this Service apply at once,
-// changes made elsewhere within Settings.UserCacheTTL. Superuser access
-// always reads the store.
+// come from a cache: changes made through this Service apply at once;
+// changes made elsewhere apply as soon as the store's ChangeFeed reports
+// them, or, for a store without one, within Settings.UserCacheTTL (a
+// logout at once). Superuser access always reads the store.
 func (s *Service) CurrentUser(ctx context.Context, token string, a Access) (*Principal, error) {
 	p, err := s.resolve(ctx, token, a.Superuser)
 	if err == nil {
@@ -77,7 +78,7 @@ func (s *Service) CurrentUser(ctx context.Context, token string, a Access) (*Pri
 
 // resolve verifies token and loads its active user. With mustRead (superuser
 // access) the revocation and user state are read from the store, never from
-// the cache.
+// the cache; otherwise the cache policy of this instant decides.
 func (s *Service) resolve(ctx context.Context, token string, mustRead bool) (*Principal, error) {
 	if token == "" {
 		return nil, ErrUnauthorized
@@ -90,14 +91,15 @@ func (s *Service) resolve(ctx context.Context, token string, mustRead bool) (*Pr
 	if err != nil {
 		return nil, errUnauthorizedToken
 	}
-	revoked, err := s.isRevoked(ctx, t.info.ID, now, mustRead)
+	pol := s.cache.policy(now, mustRead)
+	revoked, err := s.isRevoked(ctx, t.info.ID, now, pol)
 	if err != nil {
 		return nil, s.storeErr("token check", err)
 	}
 	if revoked {
 		return nil, errUnauthorizedToken
 	}
-	u, err := s.tokenUser(ctx, t.user, now, mustRead)
+	u, err := s.tokenUser(ctx, t.user, now, pol)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +110,7 @@ func (s *Service) resolve(ctx context.Context, token string, mustRead bool) (*Pr
 		// The token dies with the impersonating admin's powers, and for
 		// good once the admin's token version moved on (password change,
 		// logout everywhere, deactivation, demotion).
-		admin, err := s.tokenUser(ctx, t.info.ImpersonatedBy, now, mustRead)
+		admin, err := s.tokenUser(ctx, t.info.ImpersonatedBy, now, pol)
 		if errors.Is(err, ErrUnauthorized) || err == nil && (!admin.IsSuperuser || admin.TokenVersion != t.info.ImpersonatorVersion) {
 			return nil, errUnauthorizedToken
 		}
@@ -127,8 +129,8 @@ func (s *Service) activeUser(ctx context.Context, id uuid.UUID) (User, error) {
 
 // tokenUser is activeUser for a token check: the user may come from the
 // cache (see getUser).
-func (s *Service) tokenUser(ctx context.Context, id uuid.UUID, now time.Time, mustRead bool) (User, error) {
-	return s.checkActive(s.getUser(ctx, id, now, mustRead))
+func (s *Service) tokenUser(ctx context.Context, id uuid.UUID, now time.Time, pol cachePolicy) (User, error) {
+	return s.checkActive(s.getUser(ctx, id, now, pol))
 }
 
 // checkActive maps the result of a user read for a token check: a missing

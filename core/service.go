@@ -29,6 +29,7 @@ type Service struct {
 
 	cache         *authCache
 	cacheCapacity int // 0: the default capacities
+	feedRunner    *feedRunner
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -60,11 +61,16 @@ func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 // (settings.DefaultAdminEmail set) it refuses public default secrets and
 // secrets shorter than MinSecretBytes; in dev mode it logs a warning for each
 // instead.
+//
+// When store implements ChangeFeed (and settings.UserCacheTTL is not 0),
+// New subscribes to it in the background: release the subscription with
+// Close when the Service is no longer needed.
 func New(store Store, settings Settings, opts ...Option) (*Service, error) {
 	if store == nil {
 		return nil, errors.New("zndraw-auth: New: nil store")
 	}
-	s := &Service{store: store, settings: settings, clock: SystemClock, log: slog.Default()}
+	s := &Service{store: store, settings: settings, clock: SystemClock, log: slog.Default(),
+		feedRunner: &feedRunner{maxSilence: feedMaxSilence, heartbeat: feedHeartbeat}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -84,6 +90,7 @@ func New(store Store, settings Settings, opts ...Option) (*Service, error) {
 	s.access = newTokenCodec(settings.SecretKey, AudienceAuth, settings.JWTLeeway, s.clock)
 	s.reset = newTokenCodec(settings.ResetPasswordTokenSecret, AudienceReset, settings.JWTLeeway, s.clock)
 	s.verify = newTokenCodec(settings.VerificationTokenSecret, AudienceVerify, settings.JWTLeeway, s.clock)
+	s.startFeed()
 	return s, nil
 }
 
@@ -94,8 +101,9 @@ func (s *Service) Settings() Settings { return s.settings }
 func (s *Service) IsDevMode() bool { return s.settings.IsDevMode() }
 
 // Store returns the store the Service runs on. Writes made to it directly,
-// not through the Service, reach the Service's token checks within
-// Settings.UserCacheTTL, like writes by another instance.
+// not through the Service, reach the Service's token checks like writes by
+// another instance: as soon as the store's ChangeFeed reports them, or
+// within Settings.UserCacheTTL for a store without one.
 func (s *Service) Store() Store { return s.base }
 
 // Clock returns the Service's clock.

@@ -28,21 +28,35 @@ import (
 //     hit accepts exactly what a fresh parse would accept at that instant.
 //     Only tokens that verified are kept: nobody without the secret can add
 //     entries, and the tokens themselves are not kept in memory.
-//   - Revocations, keyed by jti: a "revoked" answer is kept (a revocation
-//     is never undone); "not revoked" is never reused, so a logout on any
-//     instance sharing the store takes effect everywhere at once.
-//   - Users, keyed by id, for at most Settings.UserCacheTTL.
+//   - Revocations, keyed by jti.
+//   - Users, keyed by id.
+//
+// How long the answers of the last two may be used depends on the store
+// (cachePolicy):
+//
+//   - When the store offers a ChangeFeed and the Service's subscription is
+//     live (feed.go), every cached answer, "not revoked" included, is used
+//     without age limit: each change the feed reports drops its entry. The
+//     subscription must prove with a heartbeat that it is caught up at
+//     least every feedMaxSilence; past that, or once it is lost, every
+//     check reads the store until the Service has subscribed again and
+//     dropped everything cached before (flush).
+//   - When the store offers no feed, a "revoked" answer is kept (a
+//     revocation is never undone), "not revoked" is never reused (a logout
+//     on any instance takes effect everywhere at once), and users are kept
+//     for at most Settings.UserCacheTTL: changes made by another instance,
+//     or by host code directly in the store, are seen within UserCacheTTL,
+//     the documented, bounded staleness across instances.
 //
 // Every write the Service makes to a user or a revocation goes through
 // invalidatingStore, which drops (or, for a revocation, records) the
 // affected entry right after the write, so this instance sees its own
-// changes at once. A generation counter, bumped by each such write, stops a
-// read that began before the write from putting its older answer back
-// afterwards. Changes made by another instance, or by host code directly in
-// the store, are seen within UserCacheTTL: that is the documented, bounded
-// staleness across instances (see Settings.UserCacheTTL). Superuser checks always
-// read the store. UserCacheTTL = 0 turns the user and revocation caches off;
-// the verified-token cache has no staleness and is always on.
+// changes at once, feed or not. A generation counter, bumped by each such
+// write, by each change the feed reports and by each flush, stops a read
+// that began before from putting its older answer back afterwards.
+// Superuser checks always read the store. UserCacheTTL = 0 turns the user
+// and revocation caches off (and with them the feed subscription); the
+// verified-token cache has no staleness and is always on.
 
 // Capacities of the caches (entries; each is split over cacheShards
 // shards). With kit tokens and typical users an entry takes well under
@@ -94,15 +108,50 @@ type userEntry struct {
 
 // authCache holds the caches of one Service.
 type authCache struct {
-	// ttl bounds the age of user and revocation answers; 0 disables them.
+	// ttl bounds the age of user answers without a feed; 0 disables the
+	// user and revocation caches.
 	ttl time.Duration
-	// gen counts the writes to users and revocations made through the
-	// Service; an answer read before a write is not stored after it.
-	gen     atomic.Uint64
-	tokens  *boundedCache[[sha256.Size]byte, *verifiedToken]
-	revoked *boundedCache[string, revocationEntry]
-	users   *boundedCache[uuid.UUID, userEntry]
+	// gen counts the events after which an answer read earlier must not
+	// be stored: writes through the Service, changes reported by the
+	// feed, flushes.
+	gen atomic.Uint64
+	// feed is the state of the change-feed subscription (feedNone,
+	// feedDown or feedLive).
+	feed atomic.Uint32
+	// trustedUntil is the instant (UnixNano on the Service's clock)
+	// before which a live feed's caches may be used: the feed proved it
+	// was caught up less than feedMaxSilence before it.
+	trustedUntil atomic.Int64
+	tokens       *boundedCache[[sha256.Size]byte, *verifiedToken]
+	revoked      *boundedCache[string, revocationEntry]
+	users        *boundedCache[uuid.UUID, userEntry]
 }
+
+// The states of a Service's change feed.
+const (
+	// feedNone: the store offers no feed (or the Service was closed, or
+	// the caches are off); cached users are bounded by UserCacheTTL.
+	feedNone uint32 = iota
+	// feedDown: the store offers a feed, but the subscription is not (or
+	// not yet) live: every check reads the store.
+	feedDown
+	// feedLive: the subscription is live; cached answers are used while
+	// now < trustedUntil.
+	feedLive
+)
+
+// cachePolicy is what one token check may take from the caches.
+type cachePolicy uint8
+
+const (
+	// readStore: read the store for every answer.
+	readStore cachePolicy = iota
+	// useTTL: no feed; "revoked" answers, and users younger than
+	// UserCacheTTL.
+	useTTL
+	// useFeed: a live feed; every cached answer.
+	useFeed
+)
 
 // newAuthCache makes the caches of a Service; capacity > 0 lowers every
 // capacity to it (tests use this to exercise eviction).
@@ -129,13 +178,47 @@ func (c *authCache) fresh(at, now time.Time) bool {
 	return !now.Before(at) && now.Sub(at) < c.ttl
 }
 
-// userChanged drops user id after a write to it.
+// policy returns what a token check at now may take from the caches; with
+// mustRead (superuser access) nothing.
+func (c *authCache) policy(now time.Time, mustRead bool) cachePolicy {
+	if c.ttl <= 0 || mustRead {
+		return readStore
+	}
+	switch c.feed.Load() {
+	case feedNone:
+		return useTTL
+	case feedLive:
+		if now.UnixNano() < c.trustedUntil.Load() {
+			return useFeed
+		}
+	}
+	return readStore
+}
+
+// sameGen returns a put condition that holds while no write, change or
+// flush happened since gen was read.
+func (c *authCache) sameGen(gen uint64) func(old revocationEntry, had bool) bool {
+	return func(revocationEntry, bool) bool { return c.gen.Load() == gen }
+}
+
+// userChanged drops user id after a write to it, or a change the feed
+// reported.
 func (c *authCache) userChanged(id uuid.UUID) {
 	if c.ttl <= 0 {
 		return
 	}
 	c.gen.Add(1)
 	c.users.remove(id)
+}
+
+// revocationChanged drops the answer for jti after the feed reported its
+// revocation (the next check reads it).
+func (c *authCache) revocationChanged(jti string) {
+	if c.ttl <= 0 {
+		return
+	}
+	c.gen.Add(1)
+	c.revoked.remove(jti)
 }
 
 // tokenRevoked records a revocation the Service wrote (or dropped the
@@ -150,6 +233,15 @@ func (c *authCache) tokenRevoked(jti string, written bool) {
 	} else {
 		c.revoked.remove(jti)
 	}
+}
+
+// flush drops every cached user and revocation answer: after a gap in the
+// feed, any of them may be outdated. Reads that began before are not
+// stored afterwards (the generation changes first).
+func (c *authCache) flush() {
+	c.gen.Add(1)
+	c.users.clear()
+	c.revoked.clear()
 }
 
 // verifyAccessToken verifies an access token, or takes the result of an
@@ -208,37 +300,41 @@ func (s *Service) verifyAccessToken(token string, now time.Time) (*verifiedToken
 	return t, nil
 }
 
-// isRevoked reports whether jti is revoked. A recorded revocation is
-// remembered (revocations are permanent until the token expires), but a
-// "not revoked" answer is never reused: a logout on any instance sharing
-// the store takes effect on this one at once, whatever UserCacheTTL says.
-func (s *Service) isRevoked(ctx context.Context, jti string, now time.Time, mustRead bool) (bool, error) {
+// isRevoked reports whether jti is revoked, from the cache as pol allows:
+// with a live feed any cached answer; without a feed only a recorded
+// revocation (revocations are permanent until the token expires), never
+// "not revoked", so a logout on any instance sharing the store takes
+// effect on this one at once, whatever UserCacheTTL says.
+func (s *Service) isRevoked(ctx context.Context, jti string, now time.Time, pol cachePolicy) (bool, error) {
 	c := s.cache
-	if c.ttl > 0 && !mustRead {
-		if e, ok := c.revoked.get(jti); ok && e.revoked {
-			return true, nil
+	if pol != readStore {
+		if e, ok := c.revoked.get(jti); ok && (e.revoked || pol == useFeed) {
+			return e.revoked, nil
 		}
 	}
+	gen := c.gen.Load()
 	revoked, err := s.store.IsTokenRevoked(ctx, jti)
 	if err != nil {
 		return false, err
 	}
-	if revoked && c.ttl > 0 {
-		c.revoked.put(jti, revocationEntry{revoked: true, at: now}, nil)
+	// "Not revoked" is kept only for a feed, which will report the
+	// revocation; the entry is used only while the feed is live.
+	if c.ttl > 0 && (revoked || c.feed.Load() != feedNone) {
+		c.revoked.put(jti, revocationEntry{revoked: revoked, at: now}, c.sameGen(gen))
 	}
 	return revoked, nil
 }
 
-// getUser reads user id: from the cache when the entry is younger than
-// UserCacheTTL and mustRead is false, else from the store. Errors (a
-// missing user included) are not cached.
-func (s *Service) getUser(ctx context.Context, id uuid.UUID, now time.Time, mustRead bool) (User, error) {
+// getUser reads user id: from the cache as pol allows (with a live feed
+// any entry, without one an entry younger than UserCacheTTL), else from
+// the store. Errors (a missing user included) are not cached.
+func (s *Service) getUser(ctx context.Context, id uuid.UUID, now time.Time, pol cachePolicy) (User, error) {
 	c := s.cache
 	if c.ttl <= 0 {
 		return s.store.GetUser(ctx, id)
 	}
-	if !mustRead {
-		if e, ok := c.users.get(id); ok && c.fresh(e.at, now) {
+	if pol != readStore {
+		if e, ok := c.users.get(id); ok && (pol == useFeed || c.fresh(e.at, now)) {
 			return e.user, nil
 		}
 	}

@@ -10,3 +10,7 @@ var WithCacheCapacity = withCacheCapacity
 func CacheLen(s *Service) (tokens, revocations, users int) {
 	return s.cache.tokens.len(), s.cache.revoked.len(), s.cache.users.len()
 }
+
+// FeedMaxSilence is how long after its last heartbeat a live change feed
+// is trusted.
+const FeedMaxSilence = feedMaxSilence

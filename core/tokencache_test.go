@@ -88,6 +88,8 @@ func (e *env) sibling(opts ...core.Option) *core.Service {
 		core.WithClock(e.clock), core.WithHasher(e.hasher), core.WithLogger(quiet),
 	}, opts...)...)
 	require.NoError(e.t, err)
+	e.t.Cleanup(func() { _ = svc.Close() })
+	waitFeedLive(e.t, svc)
 	return svc
 }
 
@@ -102,17 +104,28 @@ func TestTokenCacheReads(t *testing.T) {
 		name   string
 		ttl    time.Duration
 		access core.Access
+		feed   bool
 		// want are the store reads (GetUser, IsTokenRevoked) after three
 		// checks at t0, after one more at t0+ttl-1ns and at t0+ttl.
 		want [3][2]int64
 	}{
-		{"user cached for the TTL, revocation read every time", time.Second, core.AccessActive, [3][2]int64{{1, 3}, {1, 4}, {2, 5}}},
-		{"TTL 0 reads every time", 0, core.AccessActive, [3][2]int64{{3, 3}, {4, 4}, {5, 5}}},
-		{"superuser access reads every time", time.Second, core.AccessSuperuser, [3][2]int64{{3, 3}, {4, 4}, {5, 5}}},
+		{"no feed: user cached for the TTL, revocation read every time", time.Second, core.AccessActive, false, [3][2]int64{{1, 3}, {1, 4}, {2, 5}}},
+		{"no feed: TTL 0 reads every time", 0, core.AccessActive, false, [3][2]int64{{3, 3}, {4, 4}, {5, 5}}},
+		{"no feed: superuser access reads every time", time.Second, core.AccessSuperuser, false, [3][2]int64{{3, 3}, {4, 4}, {5, 5}}},
+		// With a live feed nothing is read again, whatever the clock
+		// says (the feed's heartbeats keep it trusted; the clock moves
+		// by less than the feed's silence bound here).
+		{"feed: user and revocation read once", 300 * time.Millisecond, core.AccessActive, true, [3][2]int64{{1, 1}, {1, 1}, {1, 1}}},
+		{"feed: TTL 0 reads every time", 0, core.AccessActive, true, [3][2]int64{{3, 3}, {4, 4}, {5, 5}}},
+		{"feed: superuser access reads every time", 300 * time.Millisecond, core.AccessSuperuser, true, [3][2]int64{{3, 3}, {4, 4}, {5, 5}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := newReadCountingStore()
-			e := newEnv(t, withStore(st), cacheTTL(tc.ttl))
+			opts := []envOpt{withStore(st), cacheTTL(tc.ttl)}
+			if !tc.feed {
+				opts = append(opts, withoutFeed())
+			}
+			e := newEnv(t, opts...)
 			e.createUser("admin@example.com", true, true, true)
 			tok := e.login("admin@example.com")
 			for range 3 {
@@ -249,6 +262,10 @@ func TestTokenCacheUserStateIsCurrent(t *testing.T) {
 	assert.True(t, p.User.IsVerified)
 }
 
+// TestTokenCacheStalenessAcrossInstances: on a store without a change
+// feed, changes made on another instance are seen within UserCacheTTL (a
+// logout and superuser access at once). feed_test.go has the same with a
+// feed.
 func TestTokenCacheStalenessAcrossInstances(t *testing.T) {
 	const ttl = 2 * time.Second
 	for _, tc := range []struct {
@@ -288,9 +305,9 @@ func TestTokenCacheStalenessAcrossInstances(t *testing.T) {
 				name += ", TTL 0"
 			}
 			t.Run(name, func(t *testing.T) {
-				e := newEnv(t, cacheTTL(ttl))
+				e := newEnv(t, cacheTTL(ttl), withoutFeed())
 				if cacheOff {
-					e = newEnv(t, cacheTTL(0))
+					e = newEnv(t, cacheTTL(0), withoutFeed())
 				}
 				a, b := e.svc, e.sibling()
 				admin := e.createUser("admin@example.com", true, true, true)
@@ -326,8 +343,18 @@ func TestTokenCacheStalenessAcrossInstances(t *testing.T) {
 }
 
 func TestTokenCacheIsBounded(t *testing.T) {
+	for _, feed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("feed %v", feed), func(t *testing.T) { testTokenCacheIsBounded(t, feed) })
+	}
+}
+
+func testTokenCacheIsBounded(t *testing.T, feed bool) {
 	const capacity = 32 // 2 per shard
-	e := newEnv(t, cacheTTL(time.Minute))
+	opts := []envOpt{cacheTTL(time.Minute)}
+	if !feed {
+		opts = append(opts, withoutFeed())
+	}
+	e := newEnv(t, opts...)
 	svc := e.sibling(core.WithCacheCapacity(capacity))
 	users := make([]core.User, 3*capacity)
 	for i := range users {
@@ -359,7 +386,11 @@ func TestTokenCacheIsBounded(t *testing.T) {
 	}
 	nt, nr, nu := core.CacheLen(svc)
 	assert.Greater(t, nt, capacity/2, "the caches are used")
-	assert.Equal(t, 1, nr, "only the revocation is remembered")
+	if feed {
+		assert.Greater(t, nr, capacity/2, "with a feed, \"not revoked\" answers are cached too")
+	} else {
+		assert.Equal(t, 1, nr, "without a feed, only the revocation is remembered")
+	}
 	assert.Greater(t, nu, capacity/2)
 }
 
@@ -378,24 +409,30 @@ func TestTokenCacheReadBeforeWrite(t *testing.T) {
 			require.NoError(e.t, e.svc.Logout(e.ctx, p, core.RequestMeta{}))
 		}},
 	} {
-		t.Run(tc.method, func(t *testing.T) {
-			const ttl = time.Minute
-			st := newReadCountingStore()
-			e := newEnv(t, withStore(st), cacheTTL(ttl))
-			u := e.user("a@example.com")
-			tok := e.login(u.Email)
-			p := e.principal(tok)
-			e.clock.Advance(ttl) // the cached answers are stale: the next check reads
-			h := st.holdNext(tc.method)
-			done := make(chan error, 1)
-			go func() { done <- e.check(e.svc, tok, core.AccessActive) }()
-			<-h.read // the check has its (soon outdated) answer
-			tc.act(e, u, p)
-			close(h.release)
-			require.NoError(t, <-done, "the check that began first answers as of its read")
-			require.ErrorIs(t, e.check(e.svc, tok, core.AccessActive), core.ErrUnauthorized,
-				"the outdated answer was not cached")
-		})
+		for _, feed := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, feed %v", tc.method, feed), func(t *testing.T) {
+				const ttl = time.Minute
+				st := newReadCountingStore()
+				opts := []envOpt{withStore(st), cacheTTL(ttl)}
+				if !feed {
+					opts = append(opts, withoutFeed())
+				}
+				e := newEnv(t, opts...)
+				u := e.user("a@example.com")
+				tok := e.login(u.Email)
+				p, err := e.sibling().CurrentUser(e.ctx, tok, core.AccessActive) // e.svc has not seen tok
+				require.NoError(t, err)
+				h := st.holdNext(tc.method)
+				done := make(chan error, 1)
+				go func() { done <- e.check(e.svc, tok, core.AccessActive) }()
+				<-h.read // the check has its (soon outdated) answer
+				tc.act(e, u, p)
+				close(h.release)
+				require.NoError(t, <-done, "the check that began first answers as of its read")
+				require.ErrorIs(t, e.check(e.svc, tok, core.AccessActive), core.ErrUnauthorized,
+					"the outdated answer was not cached")
+			})
+		}
 	}
 }
 

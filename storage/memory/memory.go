@@ -29,6 +29,11 @@
 // RateLimit.FamiliarSourcesPerAccount). Counters and revocations are
 // purged by core.Service.Purge, which the Service runs at most once a
 // minute on the request path.
+//
+// It implements core.ChangeFeed: every Service on a Store learns at once
+// about changes written through another Service on the same Store, or by
+// host code calling the Store directly, and answers token checks from its
+// caches in between. Close such a Service (core.Service.Close) when done.
 package memstore
 
 import (
@@ -63,6 +68,8 @@ type Store struct {
 	// challenge being created, the store is full of live challenges.
 	maxChallenges int
 	fullUntil     time.Time
+	// subs are the open change-feed subscriptions (feed.go).
+	subs map[*subscription]struct{}
 }
 
 // DefaultMaxChallenges is how many CLI login challenges a Store keeps at

@@ -3,6 +3,8 @@ package memstore
 import (
 	"context"
 	"time"
+
+	"github.com/zincware/zndraw-auth-go/core"
 )
 
 // RevokeToken records jti as revoked until expiresAt. Revoking a jti again
@@ -16,6 +18,7 @@ func (s *Store) RevokeToken(ctx context.Context, jti string, expiresAt time.Time
 	if old, ok := s.revocations[jti]; !ok || expiresAt.After(old) {
 		s.revocations[jti] = utc(expiresAt)
 	}
+	s.publish(core.Change{Kind: core.ChangeRevocation, JTI: jti})
 	return nil
 }
 

@@ -107,6 +107,7 @@ func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, p core.UserPatch) 
 		s.emails[newKey] = id
 	}
 	s.users[id] = u
+	s.userChanged(id)
 	return u, nil
 }
 
@@ -124,6 +125,7 @@ func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
 	}
 	delete(s.emails, core.EmailKey(u.Email))
 	delete(s.users, id)
+	s.userChanged(id)
 	for code, c := range s.challenges {
 		if c.UserID != nil && *c.UserID == id {
 			c.UserID = nil
