@@ -31,7 +31,7 @@ type feedStore interface {
 type controlledFeed struct {
 	feedStore
 	refuse, unsupported atomic.Bool
-	subscribes, closes         atomic.Int64
+	subscribes, closes  atomic.Int64
 
 	mu     sync.Mutex
 	open   []*controlledSub
