@@ -51,6 +51,13 @@
 //     zndraw_auth_rate_counter (key, window_start primary key, window_end,
 //     count): the kit's own.
 //   - zndraw_auth_schema_migrations: the versions Migrate applied.
+//   - For the change feed (below), triggers on "user" and
+//     zndraw_auth_revoked_token: on PostgreSQL they call the function
+//     zndraw_auth_notify_change, which NOTIFYs; on SQLite they append to
+//     zndraw_auth_change (seq, kind, key), a log that prunes itself to its
+//     last 10,000 entries. They leave the tables as they are, so
+//     zndraw-auth (SQLAlchemy) reads and writes them as before, and its
+//     writes are announced like the kit's.
 //
 // # UUID spellings on SQLite
 //
@@ -88,6 +95,29 @@
 // stays unkeyed and is found only by its rule; a keyed user is preferred).
 // When they change an email, the trigger clears the key, so it never
 // points at an old address; the row is keyed again like a new one.
+//
+// # Change feed
+//
+// A Store on a *bun.DB implements core.ChangeFeed, so the core.Service on
+// it learns within milliseconds about every change to a user or a
+// revocation, made by any instance or any other program writing the
+// database, and answers token checks from its caches in between:
+//
+//   - PostgreSQL: LISTEN/NOTIFY on one dedicated pgx connection per
+//     Service, opened with the pool's settings (application_name gets the
+//     suffix "/changefeed"). Notifications are sent by the triggers and
+//     delivered on commit only; the channel is derived from the schema, so
+//     deployments in different schemas of one database stay apart. The
+//     connection notifies itself every heartbeat: a connection that broke
+//     or hangs is reported within a few heartbeats. Logical replication
+//     into the database (session_replication_role = replica) does not fire
+//     the triggers: run such deployments with
+//     core.Settings.UserCacheTTL = 0.
+//   - A SQLite file: a dedicated read connection polls PRAGMA data_version
+//     every 2 ms and reads the change log after each commit by anyone.
+//   - An in-memory SQLite database, and a Store on a bun.Tx or bun.Conn,
+//     have no feed (SubscribeChanges returns core.ErrNoChangeFeed), nor has
+//     a database that Migrate has not brought up to date.
 //
 // # Errors
 //

@@ -4,11 +4,13 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/internal/pgtest"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
+	"github.com/zincware/zndraw-auth-go/storage/storagetest"
 )
 
 // pgSchemaURL returns the URL of a fresh PostgreSQL schema for t (see
@@ -58,13 +60,15 @@ var backends = []backend{
 }
 
 // storeFactory returns a function, for storagetest.Run, that returns an
-// empty Store on b for each test. It migrates one database, which lives as
-// long as t, and empties its tables for every store: creating and
-// migrating a database per store would cost most of the suite's time.
-func (b backend) storeFactory(t *testing.T) func(t *testing.T) core.Store {
+// empty Store on b for each test, and the options that give the suite's
+// change-feed section its rolled-back write and its broken connection. It
+// migrates one database, which lives as long as t, and empties its tables
+// for every store: creating and migrating a database per store would cost
+// most of the suite's time.
+func (b backend) storeFactory(t *testing.T) (func(t *testing.T) core.Store, []storagetest.Option) {
 	t.Helper()
 	db := migrated(t, b.url(t))
-	return func(t *testing.T) core.Store {
+	newStore := func(t *testing.T) core.Store {
 		t.Helper()
 		for _, table := range []string{"cliloginchallenge", `"user"`, "zndraw_auth_revoked_token", "zndraw_auth_rate_counter", "zndraw_auth_familiar_source"} {
 			if _, err := db.ExecContext(t.Context(), "DELETE FROM "+table); err != nil {
@@ -73,4 +77,30 @@ func (b backend) storeFactory(t *testing.T) func(t *testing.T) core.Store {
 		}
 		return bunstore.New(db)
 	}
+	opts := []storagetest.Option{
+		storagetest.WithRolledBackWrite(func(t *testing.T, _ core.Store, id uuid.UUID) {
+			tx, err := db.BeginTx(t.Context(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := bunstore.New(tx).UpdateUser(t.Context(), id, core.UserPatch{IsActive: new(false), BumpTokenVersion: true}); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Rollback(); err != nil {
+				t.Fatal(err)
+			}
+		}),
+		storagetest.WithBrokenFeed(func(t *testing.T, _ core.Store, sub core.ChangeSubscription) {
+			if pid := bunstore.FeedBackendPID(sub); pid != 0 {
+				// Only the subscription's own backend.
+				var ok bool
+				if err := db.QueryRowContext(t.Context(), `SELECT pg_terminate_backend(?)`, pid).Scan(&ok); err != nil || !ok {
+					t.Fatalf("pg_terminate_backend(%d) = %v, %v", pid, ok, err)
+				}
+				return
+			}
+			bunstore.CloseFeedFile(sub)
+		}),
+	}
+	return newStore, opts
 }

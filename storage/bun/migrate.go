@@ -53,6 +53,7 @@ var migrations = []migration{
 	{6, "rate limit counters", sqliteRateCounters, pgRateCounters},
 	{7, "familiar login sources", sqliteFamiliarSources, pgFamiliarSources},
 	{8, "user.email_key: one email rule for every store", emailKeyColumn(false), emailKeyColumn(true)},
+	{9, "change feed: triggers on user and revocations", sqliteChangeFeed, pgChangeFeed},
 }
 
 // Migrate creates the kit's schema, or brings an existing one up to date:

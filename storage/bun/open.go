@@ -144,15 +144,19 @@ func sqliteDSN(rest string) (dsn string, memory bool, err error) {
 	if path == "" {
 		return "", false, errors.New("bunstore: sqlite URL names no file")
 	}
-	path = filepath.Clean(path)
-	// SQLite URI filenames: escape what would start the query or fragment,
-	// and '%' itself.
-	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
+	return fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate",
+		sqliteFileURI(path), sqliteBusyTimeout.Milliseconds()), false, nil
+}
+
+// sqliteFileURI is the SQLite URI filename ("file:...") of path, without
+// query.
+func sqliteFileURI(path string) string {
+	// Escape what would start the query or fragment, and '%' itself.
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(filepath.Clean(path)))
 	if strings.HasPrefix(esc, "//") {
 		esc = "/" + strings.TrimLeft(esc, "/")
 	}
-	return fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate",
-		esc, sqliteBusyTimeout.Milliseconds()), false, nil
+	return "file:" + esc
 }
 
 // redact removes a password from a URL for error messages.

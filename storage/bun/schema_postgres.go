@@ -135,3 +135,52 @@ func pgFamiliarSources(ctx context.Context, db bun.IDB) error {
 		`CREATE INDEX IF NOT EXISTS ix_zndraw_auth_familiar_source_last_seen ON zndraw_auth_familiar_source (last_seen)`,
 	)
 }
+
+// pgChangeFeed (migration 8) makes the database announce its own changes,
+// for the change feed (feed_postgres.go): triggers on "user" (UPDATE,
+// DELETE, TRUNCATE) and on zndraw_auth_revoked_token (INSERT, TRUNCATE)
+// call pg_notify on the channel pgChangeChannel of their schema with the
+// payload "u<user id>", "r<jti>", or "*" (anything may have changed:
+// a truncation, or a jti too long for a notification). As they fire
+// inside the writing transaction, notifications go out on commit only, and
+// writes by any program (a zndraw-auth instance in Python, an operator's
+// psql) are announced too. The channel is derived from the schema, so
+// deployments in different schemas of one database do not hear each
+// other. Nothing about the tables changes. The PostgreSQL channel names
+// fit NAMEDATALEN whatever the schema's name.
+func pgChangeFeed(ctx context.Context, db bun.IDB) error {
+	return execAll(ctx, db,
+		`CREATE OR REPLACE FUNCTION zndraw_auth_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+		DECLARE
+			-- pgChangeChannel; only pg_catalog functions, whatever the
+			-- writer's search_path.
+			channel text := 'zndraw_auth_' || to_hex(hashtext(TG_TABLE_SCHEMA));
+		BEGIN
+			IF TG_OP = 'TRUNCATE' THEN
+				PERFORM pg_notify(channel, '*');
+			ELSIF TG_TABLE_NAME = 'user' THEN
+				PERFORM pg_notify(channel, 'u' || OLD.id::text);
+				IF TG_OP = 'UPDATE' AND NEW.id IS DISTINCT FROM OLD.id THEN
+					PERFORM pg_notify(channel, 'u' || NEW.id::text);
+				END IF;
+			ELSIF octet_length(NEW.jti) > 4000 THEN
+				PERFORM pg_notify(channel, '*');
+			ELSE
+				PERFORM pg_notify(channel, 'r' || NEW.jti);
+			END IF;
+			RETURN NULL;
+		END $$`,
+		`DROP TRIGGER IF EXISTS zndraw_auth_user_change ON "user"`,
+		`CREATE TRIGGER zndraw_auth_user_change AFTER UPDATE OR DELETE ON "user"
+			FOR EACH ROW EXECUTE FUNCTION zndraw_auth_notify_change()`,
+		`DROP TRIGGER IF EXISTS zndraw_auth_user_truncate ON "user"`,
+		`CREATE TRIGGER zndraw_auth_user_truncate AFTER TRUNCATE ON "user"
+			FOR EACH STATEMENT EXECUTE FUNCTION zndraw_auth_notify_change()`,
+		`DROP TRIGGER IF EXISTS zndraw_auth_revocation_change ON zndraw_auth_revoked_token`,
+		`CREATE TRIGGER zndraw_auth_revocation_change AFTER INSERT ON zndraw_auth_revoked_token
+			FOR EACH ROW EXECUTE FUNCTION zndraw_auth_notify_change()`,
+		`DROP TRIGGER IF EXISTS zndraw_auth_revocation_truncate ON zndraw_auth_revoked_token`,
+		`CREATE TRIGGER zndraw_auth_revocation_truncate AFTER TRUNCATE ON zndraw_auth_revoked_token
+			FOR EACH STATEMENT EXECUTE FUNCTION zndraw_auth_notify_change()`,
+	)
+}

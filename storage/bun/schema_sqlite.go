@@ -138,3 +138,37 @@ func sqliteFamiliarSources(ctx context.Context, db bun.IDB) error {
 		`CREATE INDEX IF NOT EXISTS ix_zndraw_auth_familiar_source_last_seen ON zndraw_auth_familiar_source (last_seen)`,
 	)
 }
+
+// sqliteChangeFeed (migration 8) creates the change log the change feed
+// polls (feed_sqlite.go): zndraw_auth_change (seq INTEGER PRIMARY KEY
+// AUTOINCREMENT, kind 'u' or 'r', key the user id or jti), filled by
+// triggers on "user" (UPDATE, DELETE) and zndraw_auth_revoked_token
+// (INSERT) inside the writing transaction, so a rolled-back write leaves
+// nothing and writes by any program sharing the file are logged. SQLite
+// serializes writers, so seq grows by exactly one per logged change in
+// commit order; a reader that finds a gap knows it missed changes. The log
+// prunes itself: every 1000th change deletes those more than 10000 changes
+// old.
+func sqliteChangeFeed(ctx context.Context, db bun.IDB) error {
+	return execAll(ctx, db,
+		`CREATE TABLE IF NOT EXISTS zndraw_auth_change (
+			seq INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+			kind CHAR(1) NOT NULL,
+			key VARCHAR NOT NULL
+		)`,
+		`CREATE TRIGGER IF NOT EXISTS zndraw_auth_user_update AFTER UPDATE ON "user" BEGIN
+			INSERT INTO zndraw_auth_change (kind, key) VALUES ('u', old.id);
+			INSERT INTO zndraw_auth_change (kind, key) SELECT 'u', new.id WHERE new.id IS NOT old.id;
+		END`,
+		`CREATE TRIGGER IF NOT EXISTS zndraw_auth_user_delete AFTER DELETE ON "user" BEGIN
+			INSERT INTO zndraw_auth_change (kind, key) VALUES ('u', old.id);
+		END`,
+		`CREATE TRIGGER IF NOT EXISTS zndraw_auth_revocation_insert AFTER INSERT ON zndraw_auth_revoked_token BEGIN
+			INSERT INTO zndraw_auth_change (kind, key) VALUES ('r', new.jti);
+		END`,
+		`CREATE TRIGGER IF NOT EXISTS zndraw_auth_change_prune AFTER INSERT ON zndraw_auth_change
+			WHEN new.seq % 1000 = 0 BEGIN
+			DELETE FROM zndraw_auth_change WHERE seq <= new.seq - 10000;
+		END`,
+	)
+}

@@ -10,7 +10,8 @@ import (
 func TestConformance(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
-			storagetest.Run(t, b.storeFactory(t))
+			newStore, opts := b.storeFactory(t)
+			storagetest.Run(t, newStore, opts...)
 		})
 	}
 }

@@ -12,19 +12,28 @@ import (
 // t.Cleanup. Subtests are named after the method and behaviour they check
 // (for example "Challenges/RedeemChallenge/WrongSecretHash"), so a failure
 // names what broke; select some with go test -run.
-func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
+//
+// A store that implements core.ChangeFeed also gets the "ChangeFeed"
+// section; opts give it what it cannot do through core.Store alone (see
+// WithRolledBackWrite and WithBrokenFeed).
+func Run(t *testing.T, newStore func(t *testing.T) core.Store, opts ...Option) {
 	t.Helper()
 	s := suite{newStore: newStore}
+	for _, o := range opts {
+		o(&s.opts)
+	}
 	t.Run("Users", s.testUsers)
 	t.Run("Challenges", s.testChallenges)
 	t.Run("Revocations", s.testRevocations)
 	t.Run("RateLimits", s.testRateLimits)
 	t.Run("Concurrency", s.testConcurrency)
+	t.Run("ChangeFeed", s.testChangeFeed)
 }
 
-// suite carries the store factory through the subtests.
+// suite carries the store factory and the options through the subtests.
 type suite struct {
 	newStore func(t *testing.T) core.Store
+	opts     options
 }
 
 // store returns a fresh store for t.

@@ -1,0 +1,4 @@
+package memstore
+
+// SubscriptionBuffer is how many undelivered events a subscription holds.
+const SubscriptionBuffer = subscriptionBuffer
