@@ -20,6 +20,7 @@ import (
 func Example() {
 	// An in-process server stands in for the real one.
 	svc, _ := core.New(memstore.New(), core.DefaultSettings(), core.WithHasher(password.New(password.TestParams)))
+	defer svc.Close()
 	kit, _ := nethttpauth.New(httpapi.Config{Service: svc})
 	mux := http.NewServeMux()
 	kit.Mount(mux)

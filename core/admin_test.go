@@ -42,6 +42,7 @@ func TestEnsureDefaultAdminCreates(t *testing.T) {
 	// Idempotent, and a changed password in the settings is never applied.
 	again, err := core.New(e.store, withAdminSettings("admin@example.com", "another password"), core.WithHasher(e.hasher), core.WithLogger(quiet))
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = again.Close() })
 	require.NoError(t, again.EnsureDefaultAdmin(e.ctx))
 	require.NoError(t, e.svc.EnsureDefaultAdmin(e.ctx))
 	assert.Equal(t, u, e.get(u.ID))

@@ -21,6 +21,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
+	defer svc.Close() // the memory store has a change feed: stop the subscription when done
 
 	_, err = svc.Register(ctx, core.UserCreate{Email: "King.Arthur@Camelot.BT", Password: "guinevere"}, core.RequestMeta{})
 	if err != nil {

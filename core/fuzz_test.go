@@ -46,6 +46,7 @@ func fuzzService(tb testing.TB) (*core.Service, string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { _ = svc.Close() })
 	token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
 		"sub": fuzzUserID.String(),
 		"aud": []string{core.AudienceAuth},

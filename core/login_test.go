@@ -269,6 +269,7 @@ func TestLogout(t *testing.T) {
 	// A second service on the same store sees the revocation.
 	other, err := core.New(e.store, testSettings(), core.WithClock(e.clock), core.WithHasher(e.hasher), core.WithLogger(quiet))
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = other.Close() })
 	_, err = other.CurrentUser(e.ctx, tok1, core.AccessActive)
 	require.ErrorIs(t, err, core.ErrUnauthorized)
 }

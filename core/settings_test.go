@@ -239,8 +239,9 @@ func TestNewValidatesSettings(t *testing.T) {
 	t.Run("a 32-byte secret is accepted", func(t *testing.T) {
 		s := testSettings()
 		s.SecretKey = strings.Repeat("k", core.MinSecretBytes)
-		_, err := core.New(memstore.New(), s, core.WithLogger(quiet))
+		svc, err := core.New(memstore.New(), s, core.WithLogger(quiet))
 		require.NoError(t, err)
+		require.NoError(t, svc.Close())
 	})
 	t.Run("nil store", func(t *testing.T) {
 		_, err := core.New(nil, testSettings())
@@ -252,8 +253,9 @@ func TestNewValidatesSettings(t *testing.T) {
 func warnings(t *testing.T, settings core.Settings) []string {
 	t.Helper()
 	logs := &syncBuffer{}
-	_, err := core.New(memstore.New(), settings, core.WithLogger(slog.New(slog.NewJSONHandler(logs, nil))))
+	svc, err := core.New(memstore.New(), settings, core.WithLogger(slog.New(slog.NewJSONHandler(logs, nil))))
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = svc.Close() })
 	var warned []string
 	for _, r := range logs.records(t) {
 		if r["level"] == "WARN" {

@@ -486,9 +486,10 @@ func TestUserCacheTTLSetting(t *testing.T) {
 	} {
 		s := testSettings()
 		s.UserCacheTTL = tc.ttl
-		_, err := core.New(memstore.New(), s, core.WithLogger(quiet))
+		svc, err := core.New(memstore.New(), s, core.WithLogger(quiet))
 		if tc.ok {
 			assert.NoError(t, err, "%s", tc.ttl)
+			assert.NoError(t, svc.Close())
 		} else {
 			assert.ErrorContains(t, err, "user cache TTL", "%s", tc.ttl)
 		}

@@ -234,6 +234,7 @@ func TestDeleteUser(t *testing.T) {
 		probe := &deleteProbe{store: mem}
 		svc, err := core.New(mem, testSettings(), core.WithHooks(core.Hooks{OnBeforeDelete: probe.OnBeforeDelete, OnAfterDelete: probe.OnAfterDelete}), core.WithHasher(password.New(password.TestParams)), core.WithLogger(quiet))
 		require.NoError(t, err)
+		t.Cleanup(func() { _ = svc.Close() })
 		ctx := context.Background()
 		u, err := svc.CreateUser(ctx, core.UserCreate{Email: "a@example.com", Password: testPassword}, core.RequestMeta{})
 		require.NoError(t, err)

@@ -99,6 +99,7 @@ func newFuzzWorld(tb testing.TB) *fuzzWorld {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { _ = svc.Close() })
 	// The cookie routes and the approval page are on, so they are fuzzed
 	// too. (The OpenAPI document is a constant GET; building it for every
 	// input would cut the fuzzing speed tenfold.)

@@ -21,7 +21,9 @@ const TrustedProxiesEnv = core.EnvPrefix + "TRUSTED_PROXIES"
 // hooks h, the default admin ensured (Service.EnsureDefaultAdmin), and
 // the trusted proxies from TrustedProxiesEnv. Every error is one line that
 // names what to fix. The optional parts (approval page, OpenAPI document)
-// stay off; Flags.Apply turns them on.
+// stay off; Flags.Apply turns them on. The Service holds a change-feed
+// subscription when the store has one: pass it to Run (which drains and
+// closes it at shutdown), or Close it yourself.
 func ConfigFromEnv(ctx context.Context, store core.Store, h core.Hooks, logger *slog.Logger) (httpapi.Config, error) {
 	if logger == nil {
 		logger = slog.Default()
@@ -39,6 +41,7 @@ func ConfigFromEnv(ctx context.Context, store core.Store, h core.Hooks, logger *
 		return httpapi.Config{}, err
 	}
 	if err := svc.EnsureDefaultAdmin(ctx); err != nil {
+		_ = svc.Close()
 		return httpapi.Config{}, err
 	}
 	return httpapi.Config{Service: svc, TrustedProxies: proxies, Logger: logger}, nil

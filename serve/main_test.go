@@ -63,6 +63,7 @@ func TestFlagsConfig(t *testing.T) {
 		t.Errorf("cfg %+v", cfg)
 	}
 	svc := cfg.Service
+	t.Cleanup(func() { _ = svc.Close() })
 	if _, err := svc.Register(t.Context(), core.UserCreate{Email: "bob@example.com", Password: "correct horse battery"}, core.RequestMeta{}); err != nil {
 		t.Fatal(err)
 	}

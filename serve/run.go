@@ -13,7 +13,8 @@ import (
 
 // Drainer is what Run waits for once the server has stopped: a
 // *core.Service, whose delivery hooks (reset and verification mails) run
-// in the background.
+// in the background. A Drainer that also has a Close method (a
+// *core.Service: its change-feed subscription) is closed after it drained.
 type Drainer interface {
 	Drain(ctx context.Context) error
 }
@@ -61,6 +62,11 @@ func Run(ctx context.Context, addr string, logger *slog.Logger, serve func(net.L
 	for _, d := range drain {
 		if err := d.Drain(sctx); err != nil {
 			return fmt.Errorf("waiting for deliveries: %w", err)
+		}
+		if c, ok := d.(interface{ Close() error }); ok {
+			if err := c.Close(); err != nil {
+				return err
+			}
 		}
 	}
 	logger.InfoContext(ctx, "stopped")

@@ -33,15 +33,28 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// drainer counts Drain calls.
-type drainer struct{ calls int }
+// drainer counts Drain and Close calls, and records their order.
+type drainer struct {
+	calls, closes int
+	order         []string
+}
 
-func (d *drainer) Drain(context.Context) error { d.calls++; return nil }
+func (d *drainer) Drain(context.Context) error {
+	d.calls++
+	d.order = append(d.order, "drain")
+	return nil
+}
+
+func (d *drainer) Close() error {
+	d.closes++
+	d.order = append(d.order, "close")
+	return nil
+}
 
 // TestListenAndServe: the address actually bound is logged through slog
 // as "listening on http://ADDR", the server answers, and when the context
-// ends it shuts down, waits for the deliveries, and ListenAndServe returns
-// nil.
+// ends it shuts down, waits for the deliveries, closes the drainer (the
+// Service's change feed), and ListenAndServe returns nil.
 func TestListenAndServe(t *testing.T) {
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
@@ -79,8 +92,8 @@ func TestListenAndServe(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("ListenAndServe did not return after the context ended")
 	}
-	if d.calls != 1 {
-		t.Errorf("Drain called %d times, want once at shutdown", d.calls)
+	if d.calls != 1 || d.closes != 1 || strings.Join(d.order, ",") != "drain,close" {
+		t.Errorf("Drain called %d times, Close %d times, in the order %v; want each once at shutdown, Drain first", d.calls, d.closes, d.order)
 	}
 	for _, want := range []string{"shutting down", "stopped"} {
 		if !strings.Contains(logs.String(), want) {

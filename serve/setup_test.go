@@ -71,6 +71,7 @@ func TestConfigFromEnv(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { _ = cfg.Service.Close() })
 		if len(cfg.TrustedProxies) != 2 || cfg.Service == nil || cfg.Service.IsDevMode() || cfg.Logger != quiet {
 			t.Errorf("cfg = %+v", cfg)
 		}

@@ -39,6 +39,7 @@ func newServer(t *testing.T) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = svc.Close() })
 	kit, err := nethttpauth.New(httpapi.Config{Service: svc, Logger: logger})
 	if err != nil {
 		t.Fatal(err)

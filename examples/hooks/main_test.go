@@ -128,6 +128,7 @@ func newEnv(t *testing.T, sender Sender) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = svc.Close() })
 	if err := svc.EnsureDefaultAdmin(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -75,6 +75,7 @@ func newEnv(t *testing.T, rawURL string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = svc.Close() })
 	if err := svc.EnsureDefaultAdmin(ctx); err != nil {
 		t.Fatal(err)
 	}

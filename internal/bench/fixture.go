@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/core/password"
@@ -63,10 +64,33 @@ func NewFixture(ctx context.Context, st *Store, params password.Params, tweak ..
 }
 
 // NewService builds a Service on st with settings and a password hasher at
-// params, logging nowhere.
+// params, logging nowhere, and waits until its change feed is live (when
+// the store has one), so that measurements start in the steady state.
+// st.Close closes it.
 func NewService(st *Store, settings core.Settings, params password.Params) (*core.Service, error) {
-	return core.New(st.Store, settings,
+	svc, err := core.New(st.Store, settings,
 		core.WithHasher(password.New(params)),
 		core.WithLogger(slog.New(slog.DiscardHandler)),
 	)
+	if err != nil {
+		return nil, err
+	}
+	st.services = append(st.services, svc)
+	if err := WaitFeed(svc, 10*time.Second); err != nil {
+		return nil, err
+	}
+	return svc, nil
+}
+
+// WaitFeed waits until svc's change feed is not down (live, or absent),
+// for at most timeout.
+func WaitFeed(svc *core.Service, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for svc.ChangeFeedStatus().State == core.ChangeFeedDown {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("bench: the change feed did not go live within %v", timeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return nil
 }

@@ -54,12 +54,18 @@ type Store struct {
 	// URL is the database URL of a bun store.
 	URL string
 
-	close func() error
+	close    func() error
+	services []*core.Service // built by NewService, closed by Close
 }
 
-// Close releases the store: it closes the database and drops a PostgreSQL
+// Close releases the store: it closes the Services built on it with
+// NewService (their change feeds), the database, and drops a PostgreSQL
 // schema with everything in it.
 func (s *Store) Close() error {
+	for _, svc := range s.services {
+		_ = svc.Close()
+	}
+	s.services = nil
 	if s.close == nil {
 		return nil
 	}

@@ -252,6 +252,7 @@ func newServer(t *testing.T, store core.Store, opts ...option) *server {
 	if err != nil {
 		t.Fatalf("core.New: %v", err)
 	}
+	t.Cleanup(func() { _ = svc.Close() })
 	s.svc = svc
 	kit, err := nethttpauth.New(httpapi.Config{Service: svc, TrustedProxies: cfg.proxies, Logger: logger})
 	if err != nil {

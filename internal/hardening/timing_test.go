@@ -57,6 +57,7 @@ func TestLoginTimingUnknownEmailEqualsWrongPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = svc.Close() })
 	ctx := context.Background()
 	if _, err := svc.CreateUser(ctx, core.UserCreate{Email: "known@example.com", Password: userPassword}, core.RequestMeta{}); err != nil {
 		t.Fatal(err)

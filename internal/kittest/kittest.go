@@ -63,6 +63,7 @@ func NewServer(t testing.TB, cfg Config) *Server {
 	if err != nil {
 		t.Fatalf("kittest: core.New: %v", err)
 	}
+	t.Cleanup(func() { _ = svc.Close() })
 	cfg.API.Service = svc
 	kit, err := nethttpauth.New(cfg.API)
 	if err != nil {

@@ -81,6 +81,7 @@ func NewFixture(t testing.TB) *Fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = svc.Close() })
 	f.Service = svc
 	ctx := t.Context()
 	if err := svc.EnsureDefaultAdmin(ctx); err != nil {
