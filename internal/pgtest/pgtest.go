@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -38,7 +39,9 @@ var (
 // DSN creates a fresh schema zat_<random> for t, drops it (with everything
 // in it) when t ends, and returns the URL of Env with search_path set to
 // it, so tests never see each other's tables, also when other packages'
-// tests use the same database in parallel. Without Env it skips t.
+// tests use the same database in parallel. application_name is set to the
+// schema's name too, so that a test can find its own connections (see
+// TerminateBackends). Without Env it skips t.
 func DSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv(Env)
@@ -66,6 +69,36 @@ func DSN(t testing.TB) string {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// TerminateBackends terminates the server processes of the connections
+// opened with dsn, a URL returned by DSN, and returns how many it
+// terminated: those of the change-feed subscriptions only (listeners), or
+// all of them, pools included. Other tests' connections (other
+// application_names) are never touched.
+func TerminateBackends(t testing.TB, dsn string, listeners bool) int {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("parse %s: %v", dsn, err)
+	}
+	app := u.Query().Get("application_name")
+	if !strings.HasPrefix(app, "zat_") {
+		t.Fatalf("pgtest.TerminateBackends: %q is not a URL of pgtest.DSN", dsn)
+	}
+	cond := `(application_name = ? OR application_name = ?)`
+	args := []any{app, app + bunstore.FeedApplicationSuffix}
+	if listeners {
+		cond, args = `application_name = ?`, args[1:]
+	}
+	var n int
+	if err := admin.QueryRowContext(context.Background(),
+		`SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND `+cond+`) AS killed`, args...).Scan(&n); err != nil {
+		t.Fatalf("pg_terminate_backend: %v", err)
+	}
+	return n
 }

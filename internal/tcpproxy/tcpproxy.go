@@ -1,12 +1,13 @@
 // Package tcpproxy is a test rig: a TCP proxy that can cut every
 // connection and refuse new ones, then come back on the same address — a
-// database outage the kit cannot tell from a real one. The hardening tests
+// database outage the kit cannot tell from a real one. It can also freeze:
+// keep every connection open but forward nothing until thawed, as a
+// network that silently drops packets would. The hardening tests
 // use it in process; internal/outageproxy is the same as a command, for
 // CI's run of the conformance CLI against an example server.
 package tcpproxy
 
 import (
-	"io"
 	"net"
 	"sync"
 )
@@ -16,10 +17,11 @@ type Proxy struct {
 	target string
 	addr   string
 
-	mu    sync.Mutex
-	ln    net.Listener
-	conns map[net.Conn]struct{}
-	wg    sync.WaitGroup
+	mu     sync.Mutex
+	ln     net.Listener
+	conns  map[net.Conn]struct{}
+	frozen chan struct{} // closed on thaw; nil when not frozen
+	wg     sync.WaitGroup
 }
 
 // Start listens on listen (e.g. 127.0.0.1:0) and forwards every
@@ -72,7 +74,19 @@ func (p *Proxy) pipe(client net.Conn) {
 	}
 	done := make(chan struct{}, 2)
 	cp := func(dst, src net.Conn) {
-		_, _ = io.Copy(dst, src)
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := src.Read(buf)
+			if n > 0 {
+				p.waitThawed()
+				if _, err := dst.Write(buf[:n]); err != nil {
+					break
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
 		_ = dst.Close()
 		_ = src.Close()
 		done <- struct{}{}
@@ -100,11 +114,45 @@ func (p *Proxy) track(cs ...net.Conn) bool {
 	return true
 }
 
+// Freeze stops forwarding: bytes are read and held, nothing is closed.
+func (p *Proxy) Freeze() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.frozen == nil {
+		p.frozen = make(chan struct{})
+	}
+}
+
+// Thaw forwards again, the held bytes first.
+func (p *Proxy) Thaw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.thawLocked()
+}
+
+func (p *Proxy) thawLocked() {
+	if p.frozen != nil {
+		close(p.frozen)
+		p.frozen = nil
+	}
+}
+
+// waitThawed returns when the proxy is not frozen.
+func (p *Proxy) waitThawed() {
+	p.mu.Lock()
+	ch := p.frozen
+	p.mu.Unlock()
+	if ch != nil {
+		<-ch
+	}
+}
+
 // Cut closes the listener and every live connection: new connections are
-// refused, open ones break mid-query.
+// refused, open ones break mid-query. It thaws a frozen proxy.
 func (p *Proxy) Cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.thawLocked()
 	if p.ln != nil {
 		_ = p.ln.Close()
 		p.ln = nil

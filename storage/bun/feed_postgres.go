@@ -42,9 +42,10 @@ const (
 	pgRevocationTrigger = "zndraw_auth_revocation_change"
 )
 
-// feedApplicationSuffix is appended to the pool's application_name (or to
-// "zndraw-auth") for the subscription's connection.
-const feedApplicationSuffix = "/changefeed"
+// FeedApplicationSuffix is appended to the pool's application_name (or to
+// "zndraw-auth") for the connection of a PostgreSQL change-feed
+// subscription, so that it can be told apart in pg_stat_activity.
+const FeedApplicationSuffix = "/changefeed"
 
 // pgSubscription is a core.ChangeSubscription on PostgreSQL.
 type pgSubscription struct {
@@ -69,7 +70,7 @@ func subscribePostgres(ctx context.Context, db *bun.DB, heartbeat time.Duration)
 	if app == "" {
 		app = "zndraw-auth"
 	}
-	cfg.RuntimeParams["application_name"] = app + feedApplicationSuffix
+	cfg.RuntimeParams["application_name"] = app + FeedApplicationSuffix
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("bunstore: change feed: connect: %w", mapErr(err))
