@@ -34,6 +34,7 @@
 //
 //	svc, err := core.New(memstore.New(), core.DefaultSettings())
 //	if err != nil { ... }
+//	defer svc.Close() // ends the subscription to the store's change feed
 //	_, err = svc.Register(ctx, core.UserCreate{Email: "king.arthur@camelot.bt", Password: "guinevere"}, core.RequestMeta{})
 //	sess, err := svc.Login(ctx, "king.arthur@camelot.bt", "guinevere", core.RequestMeta{})
 //	p, err := svc.CurrentUser(ctx, sess.AccessToken, core.AccessActive)

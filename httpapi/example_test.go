@@ -21,6 +21,7 @@ func ExampleConfig() {
 	if err != nil {
 		panic(err)
 	}
+	defer svc.Close() // stops the memory store's change-feed subscription
 	groups := httpapi.AllGroups()
 	groups.CLILogin, groups.Admin = false, false
 	api, err := httpapi.New(httpapi.Config{

@@ -25,6 +25,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
+	defer svc.Close() // stops the memory store's change-feed subscription
 	// The login routes under /session instead of /auth/jwt.
 	kit, err := fiberauth.New(httpapi.Config{Service: svc, Prefixes: httpapi.Prefixes{JWT: "/session"}, Logger: logger})
 	if err != nil {

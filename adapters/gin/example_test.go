@@ -31,6 +31,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
+	defer svc.Close() // stops the memory store's change-feed subscription
 	ctx := context.Background()
 	if err := svc.EnsureDefaultAdmin(ctx); err != nil {
 		panic(err)

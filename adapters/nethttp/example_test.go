@@ -25,6 +25,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
+	defer svc.Close() // stops the memory store's change-feed subscription
 	kit, err := nethttpauth.New(httpapi.Config{Service: svc})
 	if err != nil {
 		panic(err)
