@@ -9,6 +9,14 @@
 //
 //	go run ./cmd/zndraw-auth-loadtest              # everything, under 5 minutes
 //	go run ./cmd/zndraw-auth-loadtest -scale       # the PostgreSQL scale run
+//	go run ./cmd/zndraw-auth-loadtest -propagation # two processes on one database
+//
+// The propagation mode starts two server processes on one database (a
+// SQLite file, and PostgreSQL when configured), makes each kind of change
+// on one and measures how long the other takes to answer the new state,
+// with the change feed and, for comparison, without it; on PostgreSQL it
+// also measures how fast an instance is back on its fast path after its
+// connections are terminated.
 //
 // PostgreSQL rows run when ZNDRAW_AUTH_TEST_POSTGRES_DSN is set. Traffic
 // goes to 127.0.0.1 only, and every loop is bounded in count or time.
@@ -45,6 +53,14 @@ func main() {
 		scaleR   = flag.Int("scale-revoked", 1_000_000, "revoked tokens in the large scale configuration")
 		scaleN   = flag.Int("scale-checks", 20000, "token checks per measurement in the scale run")
 		showVer  = flag.Bool("version", false, "print the version and exit")
+		prop     = flag.Bool("propagation", false, "run the two-process propagation measurement instead")
+		propS    = flag.String("prop-stores", "", "comma-separated stores of the propagation run (default: sqlite-file, and postgres when "+bench.PostgresDSNEnv+" is set)")
+		propN    = flag.Int("prop-trials", 30, "trials per kind of change with the change feed")
+		propB    = flag.Int("prop-before-trials", 5, "trials per kind of change without the change feed (0: skip)")
+		propR    = flag.Int("prop-recovery-trials", 30, "connection kills per kind on PostgreSQL (0: skip)")
+		serveP   = flag.Bool("serve-propagation", false, "internal: run as a propagation server child")
+		dbURL    = flag.String("url", "", "internal: the propagation child's database URL")
+		noFeed   = flag.Bool("no-feed", false, "internal: the propagation child hides the store's change feed")
 	)
 	flag.Parse()
 	if *showVer {
@@ -64,6 +80,13 @@ func main() {
 	switch {
 	case *serve:
 		err = serveChild(*adapter, *store, *dir)
+	case *serveP:
+		err = servePropagationChild(*dbURL, *noFeed)
+	case *prop:
+		err = propagationRun(propConfig{
+			stores: split(*propS, propStores()), trials: *propN, beforeTrials: *propB,
+			recoveryTrials: *propR, dir: *dir,
+		})
 	case *scale:
 		err = scaleRun(scaleConfig{bigUsers: *scaleU, bigRevoked: *scaleR, checks: *scaleN, dir: *dir})
 	default:
@@ -101,6 +124,14 @@ func adapterNames() string {
 
 func defaultStores() string {
 	s := "memory,sqlite-file"
+	if os.Getenv(bench.PostgresDSNEnv) != "" {
+		s += ",postgres"
+	}
+	return s
+}
+
+func propStores() string {
+	s := "sqlite-file"
 	if os.Getenv(bench.PostgresDSNEnv) != "" {
 		s += ",postgres"
 	}

@@ -18,6 +18,10 @@ import (
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
 
+// feedless is a Store whose change feed, if any, is hidden from the
+// Service: only the methods of core.Store are promoted.
+type feedless struct{ core.Store }
+
 // feedBackend is one database two instances share, with a change feed.
 type feedBackend struct {
 	name string

@@ -1,0 +1,611 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/zincware/zndraw-auth-go/internal/bench"
+)
+
+// The propagation measurement: two OS processes of the kit (instances A
+// and B, propchild.go) on one database. For each kind of change, made on
+// A over HTTP (or by plain SQL from the harness's own connection), B is
+// asked back to back until it answers the new state; the time from A's
+// answer (or the SQL statement's return) to B's first new answer is one
+// trial. Every trial uses fresh users, and B has checked their tokens
+// (and so may have cached them) before the change. On PostgreSQL it also
+// measures how fast B is back on its fast path after its change-feed
+// connection, or every connection of B, is terminated.
+
+type propConfig struct {
+	stores               []string
+	trials, beforeTrials int
+	recoveryTrials       int
+	dir                  string
+}
+
+// propTimeout bounds one trial.
+const propTimeout = 5 * time.Second
+
+// The admin of the propagation children.
+const (
+	propAdminEmail    = "admin@example.com"
+	propAdminPassword = "admin password 1234"
+	propPassword      = "correct horse battery staple"
+)
+
+// propRow is the distribution of one kind of change on one store and mode.
+type propRow struct {
+	store, mode, kind string
+	samples           []time.Duration
+	target            bool // p99 ≤ 20 ms applies
+}
+
+// propagationRun runs the measurement on each store, with the change feed
+// and (beforeTrials > 0) without it, and prints one table.
+func propagationRun(cfg propConfig) error {
+	start := time.Now()
+	var rows []propRow
+	for _, kind := range cfg.stores {
+		modes := []bool{false}
+		if cfg.beforeTrials > 0 {
+			modes = append(modes, true)
+		}
+		for _, noFeed := range modes {
+			r, err := propagationStore(cfg, bench.StoreKind(kind), noFeed)
+			rows = append(rows, r...)
+			if err != nil {
+				printProp(rows)
+				return fmt.Errorf("%s: %w", kind, err)
+			}
+		}
+	}
+	printProp(rows)
+	fmt.Printf("\ntotal time %s\n", time.Since(start).Round(time.Second))
+	return nil
+}
+
+// propagationStore measures every kind on one fresh database.
+func propagationStore(cfg propConfig, kind bench.StoreKind, noFeed bool) ([]propRow, error) {
+	ctx := context.Background()
+	st, err := bench.OpenStore(ctx, kind, cfg.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	mode, trials := "change feed", cfg.trials
+	if noFeed {
+		mode, trials = "no feed (before)", cfg.beforeTrials
+	}
+	fmt.Printf("propagation on %s, %s: %d trials per kind\n", kind, mode, trials)
+	h := &propHarness{store: st, client: &http.Client{Timeout: 10 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: time.Minute}}}
+	for _, name := range []string{"a", "b"} {
+		c, err := startPropChild(st, name, noFeed, cfg.dir)
+		if err != nil {
+			return nil, err
+		}
+		defer c.stop()
+		h.peers = append(h.peers, c)
+	}
+	h.a, h.b = h.peers[0], h.peers[1]
+	if !noFeed {
+		for _, p := range h.peers {
+			if _, err := h.waitLive(p, 1); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if h.adminToken, err = h.login(h.a, propAdminEmail, propAdminPassword); err != nil {
+		return nil, fmt.Errorf("admin login: %w", err)
+	}
+	var rows []propRow
+	for ki, k := range propKinds {
+		row := propRow{store: string(kind), mode: mode, kind: k.name, target: !noFeed}
+		for i := range trials {
+			check, changed, err := k.trial(h, fmt.Sprintf("kind%d-trial%d", ki, i))
+			if err != nil {
+				return rows, fmt.Errorf("%s, trial %d: %w", k.name, i, err)
+			}
+			for {
+				ok, err := check()
+				now := time.Now()
+				if err != nil {
+					return rows, fmt.Errorf("%s, trial %d: %w", k.name, i, err)
+				}
+				if ok {
+					row.samples = append(row.samples, now.Sub(changed))
+					break
+				}
+				if now.Sub(changed) > propTimeout {
+					return rows, fmt.Errorf("%s, trial %d: B still answers the old state %v after the change", k.name, i, propTimeout)
+				}
+			}
+		}
+		rows = append(rows, row)
+	}
+	if kind == bench.Postgres && !noFeed && cfg.recoveryTrials > 0 {
+		for _, listenerOnly := range []bool{true, false} {
+			row, err := h.recovery(listenerOnly, cfg.recoveryTrials)
+			row.store, row.mode = string(kind), mode
+			rows = append(rows, row)
+			if err != nil {
+				return rows, err
+			}
+		}
+	}
+	return rows, nil
+}
+
+// propHarness is one measurement: the database and the two instances.
+type propHarness struct {
+	store      *bench.Store
+	client     *http.Client
+	peers      []*propChild
+	a, b       *propChild
+	adminToken string
+}
+
+// propChild is a running propagation server.
+type propChild struct {
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	base    string
+	appName string // its PostgreSQL application_name ("" on SQLite)
+}
+
+// startPropChild starts instance name on st's database.
+func startPropChild(st *bench.Store, name string, noFeed bool, dir string) (*propChild, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	rawURL, appName := st.URL, ""
+	if st.Kind == bench.Postgres {
+		u, err := url.Parse(st.URL)
+		if err != nil {
+			return nil, err
+		}
+		appName = st.Schema + "-" + name
+		q := u.Query()
+		q.Set("application_name", appName)
+		u.RawQuery = q.Encode()
+		rawURL = u.String()
+	}
+	args := []string{"-serve-propagation", "-url", rawURL, "-dir", dir}
+	if noFeed {
+		args = append(args, "-no-feed")
+	}
+	cmd := exec.Command(self, args...)
+	cmd.Env = append(os.Environ(),
+		"ZNDRAW_AUTH_SECRET_KEY=propagation-secret-"+strings.Repeat("s", 32),
+		"ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_SECRET=propagation-reset-"+strings.Repeat("r", 32),
+		"ZNDRAW_AUTH_VERIFICATION_TOKEN_SECRET=propagation-verify-"+strings.Repeat("v", 32),
+		"ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL="+propAdminEmail,
+		"ZNDRAW_AUTH_DEFAULT_ADMIN_PASSWORD="+propAdminPassword,
+	)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	c := &propChild{cmd: cmd, stdin: stdin, appName: appName}
+	var r propReady
+	if err := json.NewDecoder(stdout).Decode(&r); err != nil || r.Error != "" {
+		c.stop()
+		return nil, fmt.Errorf("instance %s: %v%s", name, err, r.Error)
+	}
+	c.base = "http://" + r.Addr
+	return c, nil
+}
+
+// stop ends the child.
+func (c *propChild) stop() {
+	_ = c.stdin.Close()
+	done := make(chan error, 1)
+	go func() { done <- c.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = c.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// do sends one request and reads the answer. body is sent as JSON, or as
+// a form when it is url.Values.
+func (h *propHarness) do(p *propChild, method, path, token string, body any) (int, []byte, error) {
+	var rd io.Reader
+	ctype := ""
+	switch b := body.(type) {
+	case nil:
+	case url.Values:
+		rd, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			return 0, nil, err
+		}
+		rd, ctype = bytes.NewReader(j), "application/json"
+	}
+	req, err := http.NewRequest(method, p.base+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := h.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+// expect sends a request and requires status want.
+func (h *propHarness) expect(p *propChild, want int, method, path, token string, body any) ([]byte, error) {
+	status, b, err := h.do(p, method, path, token, body)
+	if err == nil && status != want {
+		err = fmt.Errorf("%s %s: %d %s, want %d", method, path, status, bytes.TrimSpace(b), want)
+	}
+	return b, err
+}
+
+// login logs email in on p and returns the access token.
+func (h *propHarness) login(p *propChild, email, pw string) (string, error) {
+	b, err := h.expect(p, http.StatusOK, "POST", bench.LoginPath, "", url.Values{"username": {email}, "password": {pw}})
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		AccessToken string `json:"access_token"`
+	}
+	return r.AccessToken, json.Unmarshal(b, &r)
+}
+
+// user registers a user on A, logs it in, has B check the token, and
+// returns its id, email and token.
+func (h *propHarness) user(tag string) (id, email, token string, err error) {
+	email = tag + "@example.com"
+	b, err := h.expect(h.a, http.StatusCreated, "POST", "/auth/register", "", map[string]string{"email": email, "password": propPassword})
+	if err != nil {
+		return "", "", "", err
+	}
+	var r struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return "", "", "", err
+	}
+	if token, err = h.login(h.a, email, propPassword); err != nil {
+		return "", "", "", err
+	}
+	_, err = h.expect(h.b, http.StatusOK, "GET", "/users/me", token, nil)
+	return r.ID, email, token, err
+}
+
+// outbox returns the last reset or verification token A sent to email.
+func (h *propHarness) outbox(kind, email string) (string, error) {
+	b, err := h.expect(h.a, http.StatusOK, "GET", "/bench/outbox?kind="+kind+"&email="+url.QueryEscape(email), "", nil)
+	return string(b), err
+}
+
+// onB returns a check that B answers path with token with status want.
+func (h *propHarness) onB(path, token string, want int) func() (bool, error) {
+	return func() (bool, error) {
+		status, _, err := h.do(h.b, "GET", path, token, nil)
+		return status == want, err
+	}
+}
+
+// meOnB returns a check that B's /users/me for token has field = value.
+func (h *propHarness) meOnB(token, field string, value any) func() (bool, error) {
+	return func() (bool, error) {
+		status, b, err := h.do(h.b, "GET", "/users/me", token, nil)
+		if err != nil || status != http.StatusOK {
+			return false, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			return false, err
+		}
+		return m[field] == value, nil
+	}
+}
+
+// until polls check until it passes, for at most propTimeout.
+func (h *propHarness) until(check func() (bool, error)) error {
+	start := time.Now()
+	for {
+		ok, err := check()
+		if ok || err != nil {
+			return err
+		}
+		if time.Since(start) > propTimeout {
+			return errors.New("B does not see the set-up in time")
+		}
+	}
+}
+
+// change runs one request on A that must answer want, and returns when it
+// did.
+func (h *propHarness) change(want int, method, path, token string, body any) (time.Time, error) {
+	_, err := h.expect(h.a, want, method, path, token, body)
+	return time.Now(), err
+}
+
+// sql runs a statement from the harness's own connection.
+func (h *propHarness) sql(q string, args ...any) (time.Time, error) {
+	_, err := h.store.DB.ExecContext(context.Background(), q, args...)
+	return time.Now(), err
+}
+
+// propKind is one kind of change: trial prepares it, makes it and returns
+// the check B must pass and the instant the change returned.
+type propKind struct {
+	name  string
+	trial func(h *propHarness, tag string) (check func() (bool, error), changed time.Time, err error)
+}
+
+var propKinds = []propKind{
+	{"logout", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		_, _, tok, err := h.user(tag)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.change(http.StatusNoContent, "POST", "/auth/jwt/logout", tok, nil)
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+	}},
+	{"logout everywhere", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		_, _, tok, err := h.user(tag)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.change(http.StatusNoContent, "POST", "/bench/logout-everywhere", tok, nil)
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+	}},
+	{"password change", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		_, _, tok, err := h.user(tag)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.change(http.StatusOK, "PATCH", "/users/me", tok, map[string]string{"password": "changed " + propPassword})
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+	}},
+	{"password reset", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		_, email, tok, err := h.user(tag)
+		if err == nil {
+			_, err = h.expect(h.a, http.StatusAccepted, "POST", "/auth/forgot-password", "", map[string]string{"email": email})
+		}
+		var reset string
+		if err == nil {
+			reset, err = h.outbox("reset", email)
+		}
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.change(http.StatusOK, "POST", "/auth/reset-password", "", map[string]string{"token": reset, "password": "reset " + propPassword})
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+	}},
+	{"deactivation (admin)", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		id, _, tok, err := h.user(tag)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.change(http.StatusOK, "PATCH", "/users/"+id, h.adminToken, map[string]bool{"is_active": false})
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+	}},
+	{"deletion (admin)", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		id, _, tok, err := h.user(tag)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.change(http.StatusNoContent, "DELETE", "/users/"+id, h.adminToken, nil)
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+	}},
+	{"demotion (superuser route)", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		id, _, tok, err := h.user(tag)
+		if err == nil {
+			_, err = h.expect(h.a, http.StatusOK, "PATCH", "/users/"+id, h.adminToken, map[string]bool{"is_superuser": true})
+		}
+		if err == nil {
+			_, err = h.expect(h.b, http.StatusOK, "GET", "/users/"+id, tok, nil)
+		}
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.change(http.StatusOK, "PATCH", "/users/"+id, h.adminToken, map[string]bool{"is_superuser": false})
+		return h.onB("/users/"+id, tok, http.StatusForbidden), at, err
+	}},
+	{"email change", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		_, _, tok, err := h.user(tag)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		renamed := "renamed-" + tag + "@example.com"
+		at, err := h.change(http.StatusOK, "PATCH", "/users/me", tok, map[string]string{"email": renamed})
+		return h.meOnB(tok, "email", renamed), at, err
+	}},
+	{"verification", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		_, email, tok, err := h.user(tag)
+		if err == nil {
+			_, err = h.expect(h.a, http.StatusAccepted, "POST", "/auth/request-verify-token", "", map[string]string{"email": email})
+		}
+		var verify string
+		if err == nil {
+			verify, err = h.outbox("verify", email)
+		}
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.change(http.StatusOK, "POST", "/auth/verify", "", map[string]string{"token": verify})
+		return h.meOnB(tok, "is_verified", true), at, err
+	}},
+	{"impersonation fence (admin demoted)", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		bossID, bossEmail, _, err := h.user(tag + "-admin")
+		var targetID, bossTok, imp string
+		if err == nil {
+			_, err = h.expect(h.a, http.StatusOK, "PATCH", "/users/"+bossID, h.adminToken, map[string]bool{"is_superuser": true})
+		}
+		if err == nil {
+			bossTok, err = h.login(h.a, bossEmail, propPassword)
+		}
+		if err == nil {
+			targetID, _, _, err = h.user(tag + "-target")
+		}
+		if err == nil {
+			var b []byte
+			b, err = h.expect(h.a, http.StatusOK, "POST", "/admin/users/"+targetID+"/token", bossTok, nil)
+			var r struct {
+				AccessToken string `json:"access_token"`
+			}
+			if err == nil {
+				err = json.Unmarshal(b, &r)
+				imp = r.AccessToken
+			}
+		}
+		if err == nil {
+			// Without a feed B may take up to UserCacheTTL to see the
+			// promotion.
+			err = h.until(h.onB("/users/me", imp, http.StatusOK))
+		}
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.change(http.StatusOK, "PATCH", "/users/"+bossID, h.adminToken, map[string]bool{"is_superuser": false})
+		return h.onB("/users/me", imp, http.StatusUnauthorized), at, err
+	}},
+	{"plain SQL: UPDATE is_active", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		id, _, tok, err := h.user(tag)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.sql(`UPDATE "user" SET is_active = false WHERE id = ?`, id)
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+	}},
+	{"plain SQL: DELETE", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		id, _, tok, err := h.user(tag)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := h.sql(`DELETE FROM "user" WHERE id = ?`, id)
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+	}},
+}
+
+// feedStatus reads p's /bench/feed.
+func (h *propHarness) feedStatus(p *propChild) (feedStatusJSON, error) {
+	var st feedStatusJSON
+	b, err := h.expect(p, http.StatusOK, "GET", "/bench/feed", "", nil)
+	if err == nil {
+		err = json.Unmarshal(b, &st)
+	}
+	return st, err
+}
+
+// waitLive waits until p's feed is live after at least subscriptions
+// subscriptions, and returns how long that took.
+func (h *propHarness) waitLive(p *propChild, subscriptions uint64) (time.Duration, error) {
+	start := time.Now()
+	for {
+		st, err := h.feedStatus(p)
+		if err != nil {
+			return 0, err
+		}
+		if st.State == "live" && st.Subscriptions >= subscriptions {
+			return time.Since(start), nil
+		}
+		if time.Since(start) > 30*time.Second {
+			return 0, fmt.Errorf("the change feed is not live after 30 s: %+v", st)
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// recovery terminates B's change-feed connection (or every connection of
+// B) trials times and measures how long until B's feed is live again.
+func (h *propHarness) recovery(listenerOnly bool, trials int) (propRow, error) {
+	row := propRow{kind: "fast path back after every connection of B was killed"}
+	names := []string{h.b.appName, h.b.appName + "/changefeed"}
+	if listenerOnly {
+		row.kind = "fast path back after B's feed connection was killed"
+		names = names[1:]
+	}
+	for range trials {
+		st, err := h.feedStatus(h.b)
+		if err != nil {
+			return row, err
+		}
+		var n int
+		if err := h.store.DB.QueryRowContext(context.Background(),
+			`SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+				WHERE datname = current_database() AND application_name IN (?, ?)) AS k`,
+			names[0], names[len(names)-1]).Scan(&n); err != nil {
+			return row, err
+		}
+		if n == 0 {
+			return row, errors.New("no connection of B to terminate")
+		}
+		d, err := h.waitLive(h.b, st.Subscriptions+1)
+		if err != nil {
+			return row, err
+		}
+		row.samples = append(row.samples, d)
+		time.Sleep(50 * time.Millisecond)
+	}
+	return row, nil
+}
+
+// printProp prints the distributions.
+func printProp(rows []propRow) {
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "store\tmode\tchange on A → B answers the new state\ttrials\tp50 ms\tp99 ms\tmax ms\ttarget\t")
+	for _, r := range rows {
+		if len(r.samples) == 0 {
+			continue
+		}
+		s := slices.Clone(r.samples)
+		slices.Sort(s)
+		p50, p99 := nearestRank(s, 50), nearestRank(s, 99)
+		target := "-"
+		if r.target && !strings.HasPrefix(r.kind, "fast path") {
+			target = verdict(p99 <= 20*time.Millisecond, "p99 ≤ 20")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%s\t\n", r.store, r.mode, r.kind, len(s),
+			msf(p50), msf(p99), msf(s[len(s)-1]), target)
+	}
+	tw.Flush()
+}
+
+// nearestRank is the p-th percentile of sorted s by the nearest-rank
+// method.
+func nearestRank(s []time.Duration, p int) time.Duration {
+	i := (p*len(s)+99)/100 - 1
+	return s[max(0, min(i, len(s)-1))]
+}
+
+func msf(d time.Duration) float64 { return float64(d) / 1e6 }
