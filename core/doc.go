@@ -19,6 +19,28 @@
 // hooks), the PasswordHasher (package core/password), the Clock and the
 // slog.Logger.
 //
+// # Token checks, caches and the change feed
+//
+// CurrentUser answers repeated checks of a token from bounded caches
+// (verified tokens, revocation answers, user state). Changes made through
+// the Service apply to its own caches at once. How fast changes made
+// elsewhere (another instance, another program writing the database,
+// host code calling the Store) apply depends on the store:
+//
+//   - A store that implements ChangeFeed (storage/memory, storage/bun on
+//     PostgreSQL or a SQLite file) tells the Service about every change;
+//     while the subscription is live the caches are trusted without an
+//     age limit, so checks need no store read, and a change applies as
+//     soon as its event arrives (milliseconds). While the subscription is
+//     down every check reads the store, and when it is back the caches are
+//     dropped. New subscribes in the background; Close ends it.
+//   - Any other store: a logout applies at once, other changes within
+//     Settings.UserCacheTTL.
+//   - Settings.UserCacheTTL = 0: every check reads the store, feed or not.
+//
+// Superuser access always reads the store. ChangeFeedStatus reports the
+// subscription's state for health checks.
+//
 // # Errors
 //
 // Operations report contract errors as *Error values with a Code (compare

@@ -87,21 +87,23 @@ func serveChild(adapterName, storeName, dir string) error {
 	return errors.Join(srv.Shutdown(sctx), <-served)
 }
 
-// child is a running server process.
-type child struct {
+// process is this program re-executed as a child: its stdout carries JSON
+// lines, and it exits when its stdin closes.
+type process struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	out   *json.Decoder
-	ready ready
 }
 
-// startChild starts this program as a server of adapter on store.
-func startChild(adapter string, store bench.StoreKind, dir string) (*child, error) {
+// startProcess runs this program with args, and env added to the
+// environment.
+func startProcess(args, env []string) (*process, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "-serve", "-adapter", adapter, "-store", string(store), "-dir", dir)
+	cmd := exec.Command(self, args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -114,7 +116,36 @@ func startChild(adapter string, store bench.StoreKind, dir string) (*child, erro
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	c := &child{cmd: cmd, stdin: stdin, out: json.NewDecoder(stdout)}
+	return &process{cmd: cmd, stdin: stdin, out: json.NewDecoder(stdout)}, nil
+}
+
+// stop closes the child's stdin and waits for it to exit.
+func (p *process) stop() error {
+	_ = p.stdin.Close()
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(30 * time.Second):
+		_ = p.cmd.Process.Kill()
+		return errors.Join(errors.New("server did not stop in 30 s; killed"), <-done)
+	}
+}
+
+// child is a running server process.
+type child struct {
+	*process
+	ready ready
+}
+
+// startChild starts this program as a server of adapter on store.
+func startChild(adapter string, store bench.StoreKind, dir string) (*child, error) {
+	p, err := startProcess([]string{"-serve", "-adapter", adapter, "-store", string(store), "-dir", dir}, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := &child{process: p}
 	if err := c.out.Decode(&c.ready); err != nil {
 		_ = c.stop()
 		return nil, fmt.Errorf("server %s/%s: %w", adapter, store, err)
@@ -134,18 +165,4 @@ func (c *child) rss() (rssReport, error) {
 	}
 	err := c.out.Decode(&r)
 	return r, err
-}
-
-// stop closes the child's stdin and waits for it to exit.
-func (c *child) stop() error {
-	_ = c.stdin.Close()
-	done := make(chan error, 1)
-	go func() { done <- c.cmd.Wait() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(30 * time.Second):
-		_ = c.cmd.Process.Kill()
-		return errors.Join(errors.New("server did not stop in 30 s; killed"), <-done)
-	}
 }

@@ -6,17 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/zincware/zndraw-auth-go/internal/bench"
+	"github.com/zincware/zndraw-auth-go/internal/httpsend"
 )
 
 // The propagation measurement: two OS processes of the kit (instances A
@@ -97,7 +96,7 @@ func propagationStore(cfg propConfig, kind bench.StoreKind, noFeed bool) ([]prop
 		if err != nil {
 			return nil, err
 		}
-		defer c.stop()
+		defer func() { _ = c.stop() }()
 		h.peers = append(h.peers, c)
 	}
 	h.a, h.b = h.peers[0], h.peers[1]
@@ -160,18 +159,13 @@ type propHarness struct {
 
 // propChild is a running propagation server.
 type propChild struct {
-	cmd     *exec.Cmd
-	stdin   io.WriteCloser
+	*process
 	base    string
 	appName string // its PostgreSQL application_name ("" on SQLite)
 }
 
 // startPropChild starts instance name on st's database.
 func startPropChild(st *bench.Store, name string, noFeed bool, dir string) (*propChild, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
 	rawURL, appName := st.URL, ""
 	if st.Kind == bench.Postgres {
 		u, err := url.Parse(st.URL)
@@ -188,82 +182,29 @@ func startPropChild(st *bench.Store, name string, noFeed bool, dir string) (*pro
 	if noFeed {
 		args = append(args, "-no-feed")
 	}
-	cmd := exec.Command(self, args...)
-	cmd.Env = append(os.Environ(),
-		"ZNDRAW_AUTH_SECRET_KEY=propagation-secret-"+strings.Repeat("s", 32),
-		"ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_SECRET=propagation-reset-"+strings.Repeat("r", 32),
-		"ZNDRAW_AUTH_VERIFICATION_TOKEN_SECRET=propagation-verify-"+strings.Repeat("v", 32),
-		"ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL="+propAdminEmail,
-		"ZNDRAW_AUTH_DEFAULT_ADMIN_PASSWORD="+propAdminPassword,
-	)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
+	p, err := startProcess(args, []string{
+		"ZNDRAW_AUTH_SECRET_KEY=propagation-secret-" + strings.Repeat("s", 32),
+		"ZNDRAW_AUTH_RESET_PASSWORD_TOKEN_SECRET=propagation-reset-" + strings.Repeat("r", 32),
+		"ZNDRAW_AUTH_VERIFICATION_TOKEN_SECRET=propagation-verify-" + strings.Repeat("v", 32),
+		"ZNDRAW_AUTH_DEFAULT_ADMIN_EMAIL=" + propAdminEmail,
+		"ZNDRAW_AUTH_DEFAULT_ADMIN_PASSWORD=" + propAdminPassword,
+	})
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	c := &propChild{cmd: cmd, stdin: stdin, appName: appName}
+	c := &propChild{process: p, appName: appName}
 	var r propReady
-	if err := json.NewDecoder(stdout).Decode(&r); err != nil || r.Error != "" {
-		c.stop()
+	if err := c.out.Decode(&r); err != nil || r.Error != "" {
+		_ = c.stop()
 		return nil, fmt.Errorf("instance %s: %v%s", name, err, r.Error)
 	}
 	c.base = "http://" + r.Addr
 	return c, nil
 }
 
-// stop ends the child.
-func (c *propChild) stop() {
-	_ = c.stdin.Close()
-	done := make(chan error, 1)
-	go func() { done <- c.cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = c.cmd.Process.Kill()
-		<-done
-	}
-}
-
-// do sends one request and reads the answer. body is sent as JSON, or as
-// a form when it is url.Values.
+// do sends one request to p (see httpsend.Do) and reads the answer.
 func (h *propHarness) do(p *propChild, method, path, token string, body any) (int, []byte, error) {
-	var rd io.Reader
-	ctype := ""
-	switch b := body.(type) {
-	case nil:
-	case url.Values:
-		rd, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			return 0, nil, err
-		}
-		rd, ctype = bytes.NewReader(j), "application/json"
-	}
-	req, err := http.NewRequest(method, p.base+path, rd)
-	if err != nil {
-		return 0, nil, err
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := h.client.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
+	return httpsend.Do(context.Background(), h.client, method, p.base+path, token, body)
 }
 
 // expect sends a request and requires status want.
@@ -371,31 +312,29 @@ type propKind struct {
 	trial func(h *propHarness, tag string) (check func() (bool, error), changed time.Time, err error)
 }
 
+// revokes is a kind of change that ends the user's token: made by change
+// on the fresh user, it is seen when B answers 401 to the token.
+func revokes(name string, change func(h *propHarness, id, token string) (time.Time, error)) propKind {
+	return propKind{name, func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+		id, _, tok, err := h.user(tag)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		at, err := change(h, id, tok)
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+	}}
+}
+
 var propKinds = []propKind{
-	{"logout", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
-		_, _, tok, err := h.user(tag)
-		if err != nil {
-			return nil, time.Time{}, err
-		}
-		at, err := h.change(http.StatusNoContent, "POST", "/auth/jwt/logout", tok, nil)
-		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
-	}},
-	{"logout everywhere", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
-		_, _, tok, err := h.user(tag)
-		if err != nil {
-			return nil, time.Time{}, err
-		}
-		at, err := h.change(http.StatusNoContent, "POST", "/bench/logout-everywhere", tok, nil)
-		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
-	}},
-	{"password change", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
-		_, _, tok, err := h.user(tag)
-		if err != nil {
-			return nil, time.Time{}, err
-		}
-		at, err := h.change(http.StatusOK, "PATCH", "/users/me", tok, map[string]string{"password": "changed " + propPassword})
-		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
-	}},
+	revokes("logout", func(h *propHarness, _, tok string) (time.Time, error) {
+		return h.change(http.StatusNoContent, "POST", "/auth/jwt/logout", tok, nil)
+	}),
+	revokes("logout everywhere", func(h *propHarness, _, tok string) (time.Time, error) {
+		return h.change(http.StatusNoContent, "POST", "/bench/logout-everywhere", tok, nil)
+	}),
+	revokes("password change", func(h *propHarness, _, tok string) (time.Time, error) {
+		return h.change(http.StatusOK, "PATCH", "/users/me", tok, map[string]string{"password": "changed " + propPassword})
+	}),
 	{"password reset", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
 		_, email, tok, err := h.user(tag)
 		if err == nil {
@@ -411,22 +350,12 @@ var propKinds = []propKind{
 		at, err := h.change(http.StatusOK, "POST", "/auth/reset-password", "", map[string]string{"token": reset, "password": "reset " + propPassword})
 		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
 	}},
-	{"deactivation (admin)", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
-		id, _, tok, err := h.user(tag)
-		if err != nil {
-			return nil, time.Time{}, err
-		}
-		at, err := h.change(http.StatusOK, "PATCH", "/users/"+id, h.adminToken, map[string]bool{"is_active": false})
-		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
-	}},
-	{"deletion (admin)", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
-		id, _, tok, err := h.user(tag)
-		if err != nil {
-			return nil, time.Time{}, err
-		}
-		at, err := h.change(http.StatusNoContent, "DELETE", "/users/"+id, h.adminToken, nil)
-		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
-	}},
+	revokes("deactivation (admin)", func(h *propHarness, id, _ string) (time.Time, error) {
+		return h.change(http.StatusOK, "PATCH", "/users/"+id, h.adminToken, map[string]bool{"is_active": false})
+	}),
+	revokes("deletion (admin)", func(h *propHarness, id, _ string) (time.Time, error) {
+		return h.change(http.StatusNoContent, "DELETE", "/users/"+id, h.adminToken, nil)
+	}),
 	{"demotion (superuser route)", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
 		id, _, tok, err := h.user(tag)
 		if err == nil {
@@ -499,22 +428,12 @@ var propKinds = []propKind{
 		at, err := h.change(http.StatusOK, "PATCH", "/users/"+bossID, h.adminToken, map[string]bool{"is_superuser": false})
 		return h.onB("/users/me", imp, http.StatusUnauthorized), at, err
 	}},
-	{"plain SQL: UPDATE is_active", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
-		id, _, tok, err := h.user(tag)
-		if err != nil {
-			return nil, time.Time{}, err
-		}
-		at, err := h.sql(`UPDATE "user" SET is_active = false WHERE id = ?`, id)
-		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
-	}},
-	{"plain SQL: DELETE", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
-		id, _, tok, err := h.user(tag)
-		if err != nil {
-			return nil, time.Time{}, err
-		}
-		at, err := h.sql(`DELETE FROM "user" WHERE id = ?`, id)
-		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
-	}},
+	revokes("plain SQL: UPDATE is_active", func(h *propHarness, id, _ string) (time.Time, error) {
+		return h.sql(`UPDATE "user" SET is_active = false WHERE id = ?`, id)
+	}),
+	revokes("plain SQL: DELETE", func(h *propHarness, id, _ string) (time.Time, error) {
+		return h.sql(`DELETE FROM "user" WHERE id = ?`, id)
+	}),
 }
 
 // feedStatus reads p's /bench/feed.

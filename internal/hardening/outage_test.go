@@ -1,14 +1,11 @@
 package hardening_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/zincware/zndraw-auth-go/internal/tcpproxy"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
 
@@ -23,61 +20,21 @@ import (
 // impossible without a database and counts as wrong too. The service must
 // recover by itself, within 5 s.
 func TestPostgresOutageMidLoad(t *testing.T) {
-	schemaURL := pgSchemaURL(t) // skips without PostgreSQL
-	u, err := url.Parse(schemaURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy, err := tcpproxy.Start("127.0.0.1:0", u.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(proxy.Close)
-	u.Host = proxy.Addr()
-	_, st := openBun(t, u.String(), bunstore.WithTimeout(time.Second))
+	_, proxied, proxy := proxiedPostgres(t) // skips without PostgreSQL
+	_, st := openBun(t, proxied, bunstore.WithTimeout(time.Second))
 	s := newServer(t, st, withSystemClock())
 	s.client.Timeout = 10 * time.Second
 	ttl := s.svc.Settings().UserCacheTTL
 	s.user("load@example.com", false)
 	tok := s.token("load@example.com", userPassword)
 
-	type result struct {
-		status     int
-		start, end time.Time
-	}
-	var (
-		mu      sync.Mutex
-		results []result
-		wg      sync.WaitGroup
-	)
 	const workers = 4
-	stop := make(chan struct{})
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				rq := request{method: "GET", path: "/users/me", token: tok}
-				if (i+w)%2 == 1 {
-					rq = request{method: "POST", path: "/auth/jwt/login", form: url.Values{"username": {"load@example.com"}, "password": {userPassword}}}
-				}
-				start := time.Now()
-				r, err := s.try(context.Background(), rq)
-				res := result{status: r.status, start: start, end: time.Now()}
-				if err != nil {
-					res.status = -1 // transport error: also wrong
-				}
-				mu.Lock()
-				results = append(results, res)
-				mu.Unlock()
-			}
-		}()
-	}
+	l := hammer(s, workers, func(w, i int) (request, int) {
+		if (i+w)%2 == 1 {
+			return request{method: "POST", path: "/auth/jwt/login", form: url.Values{"username": {"load@example.com"}, "password": {userPassword}}}, 1
+		}
+		return request{method: "GET", path: "/users/me", token: tok}, 0
+	})
 	time.Sleep(time.Second)
 	proxy.Cut()
 	cutAt := time.Now()
@@ -92,17 +49,14 @@ func TestPostgresOutageMidLoad(t *testing.T) {
 	var recoveredAt time.Time
 	for time.Now().Before(deadline) && recoveredAt.IsZero() {
 		time.Sleep(20 * time.Millisecond)
-		mu.Lock()
-		for _, r := range results {
+		for _, r := range l.snapshot() {
 			if r.status == http.StatusOK && r.start.After(restoreAt) && (recoveredAt.IsZero() || r.end.Before(recoveredAt)) {
 				recoveredAt = r.end
 			}
 		}
-		mu.Unlock()
 	}
 	time.Sleep(500 * time.Millisecond)
-	close(stop)
-	wg.Wait()
+	results := l.stop()
 
 	var total, ok, unavailable, wrong, impossible, duringCut, cached int
 	stale := cutAt.Add(ttl) // from here on, no answer may come from before the cut

@@ -24,8 +24,14 @@
 // challenge state transition including the expiry boundaries, poll
 // throttling, purges, fixed-window counters aligned to the Unix epoch, and
 // the exactly-once guarantees under 64 concurrent callers released by one
-// barrier. It uses a fixed base time and never sleeps. It makes no
-// assumption about how IDs are assigned, and it only ever records as a
-// challenge's approver a user that exists in the store, so stores with a
-// foreign key from challenges to users pass.
+// barrier. A store that implements core.ChangeFeed also gets the
+// "ChangeFeed" section: every committed change arrives, and is visible
+// through the store when it does; heartbeats come and certify that the
+// subscription caught up; two subscriptions both get every change; a
+// rolled-back write announces nothing (WithRolledBackWrite); a broken
+// connection is reported, never silent, and a new subscription works
+// (WithBrokenFeed). Outside that section the suite uses a fixed base time
+// and never sleeps. It makes no assumption about how IDs are assigned, and
+// it only ever records as a challenge's approver a user that exists in the
+// store, so stores with a foreign key from challenges to users pass.
 package storagetest
