@@ -84,7 +84,7 @@ func (s *Service) resolve(ctx context.Context, token string, mustRead bool) (*Pr
 		return nil, ErrUnauthorized
 	}
 	now := s.clock.Now()
-	t, err := s.verifyAccessToken(token, now)
+	t, seen, err := s.verifyAccessToken(token, now)
 	if errors.Is(err, errBadSubject) {
 		return nil, errUnauthorizedPayload
 	}
@@ -92,7 +92,7 @@ func (s *Service) resolve(ctx context.Context, token string, mustRead bool) (*Pr
 		return nil, errUnauthorizedToken
 	}
 	pol := s.cache.policy(now, mustRead)
-	revoked, err := s.isRevoked(ctx, t.info.ID, now, pol)
+	revoked, err := s.isRevoked(ctx, t.info.ID, now, pol, seen)
 	if err != nil {
 		return nil, s.storeErr("token check", err)
 	}

@@ -88,17 +88,21 @@ type Settings struct {
 	// JWTLeeway is the clock skew tolerated on exp, nbf and iat.
 	// ZNDRAW_AUTH_JWT_LEEWAY_SECONDS, default 30, at most 60.
 	JWTLeeway time.Duration
-	// UserCacheTTL is how long a token check may use a user's state (active,
-	// superuser, verified, token version) that it read from the store
-	// earlier, instead of reading it again. Changes made through this
-	// Service (update, delete, password reset, verification, logout
-	// everywhere) apply at once on it; changes made by another instance
-	// sharing the store, or written to the store directly, take effect
-	// within UserCacheTTL: that is the staleness bound across instances.
-	// Superuser access always reads the store, and so does the revocation
-	// check, so a logout anywhere applies everywhere at once.
-	// ZNDRAW_AUTH_USER_CACHE_SECONDS, default 1, at most 60; 0 reads the
-	// store on every request.
+	// UserCacheTTL governs the token check's caches of user state (active,
+	// superuser, verified, token version) and of revocation answers.
+	// Changes made through this Service apply on it at once. Changes made
+	// elsewhere (by another instance sharing the store, or written to the
+	// store directly):
+	//   - on a store with a ChangeFeed, apply as soon as the feed reports
+	//     them (milliseconds): cached answers are used, without age limit,
+	//     only while the subscription is live, and every check reads the
+	//     store while it is not;
+	//   - on a store without one, a logout applies at once (every check
+	//     reads the revocation) and the other changes within UserCacheTTL.
+	// 0 is the strict mode: every check reads the store and the Service
+	// does not subscribe to a feed, so nothing is ever answered from a
+	// cache. Superuser access always reads the store.
+	// ZNDRAW_AUTH_USER_CACHE_SECONDS, default 1, at most 60.
 	UserCacheTTL time.Duration
 	// RateLimit configures the brute-force and abuse limits.
 	RateLimit RateLimitSettings

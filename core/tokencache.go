@@ -246,20 +246,30 @@ func (c *authCache) flush() {
 
 // verifyAccessToken verifies an access token, or takes the result of an
 // earlier verification of the same string whose time claims still hold at
-// now.
-func (s *Service) verifyAccessToken(token string, now time.Time) (*verifiedToken, error) {
+// now; seen reports the latter.
+func (s *Service) verifyAccessToken(token string, now time.Time) (t *verifiedToken, seen bool, err error) {
 	// Sum256 only reads its input: hash the string's bytes in place
 	// instead of copying the token (a 300-byte allocation per request).
 	key := sha256.Sum256(unsafe.Slice(unsafe.StringData(token), len(token)))
 	if t, ok := s.cache.tokens.get(key); ok {
 		if t.validAt(now, s.settings.JWTLeeway) {
-			return t, nil
+			return t, true, nil
 		}
 		if !now.Before(t.exp.Add(s.settings.JWTLeeway)) {
 			s.cache.tokens.remove(key)
 		}
-		return nil, errBadToken
+		return nil, false, errBadToken
 	}
+	t, err = s.verifyFresh(token)
+	if err != nil {
+		return nil, false, err
+	}
+	s.cache.tokens.put(key, t, nil)
+	return t, false, nil
+}
+
+// verifyFresh parses and verifies token.
+func (s *Service) verifyFresh(token string) (*verifiedToken, error) {
 	claims, sig, err := s.access.parse(token)
 	if err != nil {
 		return nil, err
@@ -296,7 +306,6 @@ func (s *Service) verifyAccessToken(token string, now time.Time) (*verifiedToken
 			t.info.ImpersonatorVersion = *claims.ImpersonatorVersion
 		}
 	}
-	s.cache.tokens.put(key, t, nil)
 	return t, nil
 }
 
@@ -304,8 +313,11 @@ func (s *Service) verifyAccessToken(token string, now time.Time) (*verifiedToken
 // with a live feed any cached answer; without a feed only a recorded
 // revocation (revocations are permanent until the token expires), never
 // "not revoked", so a logout on any instance sharing the store takes
-// effect on this one at once, whatever UserCacheTTL says.
-func (s *Service) isRevoked(ctx context.Context, jti string, now time.Time, pol cachePolicy) (bool, error) {
+// effect on this one at once, whatever UserCacheTTL says. seen tells
+// whether the token was checked before: "not revoked" is kept from the
+// second check of a token on, so the first check of a token costs what it
+// did without a feed, and tokens used once do not crowd the cache.
+func (s *Service) isRevoked(ctx context.Context, jti string, now time.Time, pol cachePolicy, seen bool) (bool, error) {
 	c := s.cache
 	if pol != readStore {
 		if e, ok := c.revoked.get(jti); ok && (e.revoked || pol == useFeed) {
@@ -319,7 +331,7 @@ func (s *Service) isRevoked(ctx context.Context, jti string, now time.Time, pol 
 	}
 	// "Not revoked" is kept only for a feed, which will report the
 	// revocation; the entry is used only while the feed is live.
-	if c.ttl > 0 && (revoked || c.feed.Load() != feedNone) {
+	if c.ttl > 0 && (revoked || (seen && c.feed.Load() != feedNone)) {
 		c.revoked.put(jti, revocationEntry{revoked: revoked, at: now}, c.sameGen(gen))
 	}
 	return revoked, nil

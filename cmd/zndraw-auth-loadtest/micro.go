@@ -39,8 +39,9 @@ type microVariant struct {
 const microBenchtime = 400 * time.Millisecond
 
 // microRatios runs the in-process benchmarks: the token check on each
-// store (steady state, with UserCacheTTL=0, and on memory also for tokens
-// never seen before) against golang-jwt's bare
+// store (steady state with the store's change feed, with the feed hidden as
+// before it existed, with UserCacheTTL=0, and on memory also for tokens
+// never seen before, with and without the feed) against golang-jwt's bare
 // parse of the same token, alternating them rounds times and keeping the
 // medians (the machine may be shared), and Service.Login against raw
 // argon2id derivations, in alternating pairs.
@@ -69,15 +70,24 @@ func microRatios(stores []bench.StoreKind, rounds, loginPairs int, dir string) (
 			_ = st.Close()
 			return nil, err
 		}
+		noFeed := st.WithoutFeed()
+		noFeedSvc, err := bench.NewService(noFeed, fx.Service.Settings(), password.TestParams)
+		if err != nil {
+			_ = st.Close()
+			return nil, err
+		}
 		key := []byte(fx.Service.Settings().SecretKey)
-		var hit, ttl0, cold []float64
-		var hitAllocs, ttl0Allocs, coldAllocs int64
+		var hit, ttl0, cold, hitNF, coldNF []float64
+		var hitAllocs, ttl0Allocs, coldAllocs, hitNFAllocs, coldNFAllocs int64
 		variants := []microVariant{
 			{bench.CurrentUser(fx.Service, fx.Token), &hit, &hitAllocs},
+			{bench.CurrentUser(noFeedSvc, fx.Token), &hitNF, &hitNFAllocs},
 			{bench.CurrentUser(strictSvc, fx.Token), &ttl0, &ttl0Allocs},
 		}
 		if kind == bench.Memory {
-			variants = append(variants, microVariant{bench.CurrentUserCold(fx.Service, fx.User.ID, bench.ColdTokens), &cold, &coldAllocs})
+			variants = append(variants,
+				microVariant{bench.CurrentUserCold(fx.Service, fx.User.ID, bench.ColdTokens), &cold, &coldAllocs},
+				microVariant{bench.CurrentUserCold(noFeedSvc, fx.User.ID, bench.ColdTokens), &coldNF, &coldNFAllocs})
 		}
 		for range rounds {
 			b := testing.Benchmark(bench.BareParse(fx.Token, key))
@@ -101,9 +111,12 @@ func microRatios(stores []bench.StoreKind, rounds, loginPairs int, dir string) (
 		}
 		out = append(out,
 			microResult{name: "CurrentUser, " + string(kind), unit: "ns/op", value: bench.Median(hit), allocs: hitAllocs, target: target},
+			microResult{name: "CurrentUser, " + string(kind) + ", feed hidden (as before)", unit: "ns/op", value: bench.Median(hitNF), allocs: hitNFAllocs},
 			microResult{name: "CurrentUser, " + string(kind) + ", UserCacheTTL=0", unit: "ns/op", value: bench.Median(ttl0), allocs: ttl0Allocs})
 		if len(cold) > 0 {
-			out = append(out, microResult{name: "CurrentUser, " + string(kind) + ", cold (a new token every check)", unit: "ns/op", value: bench.Median(cold), allocs: coldAllocs})
+			out = append(out,
+				microResult{name: "CurrentUser, " + string(kind) + ", cold (a new token every check)", unit: "ns/op", value: bench.Median(cold), allocs: coldAllocs},
+				microResult{name: "CurrentUser, " + string(kind) + ", cold, feed hidden (as before)", unit: "ns/op", value: bench.Median(coldNF), allocs: coldNFAllocs})
 		}
 	}
 	for i := range out {

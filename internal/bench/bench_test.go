@@ -62,7 +62,9 @@ func BenchmarkJWTParse(b *testing.B) {
 // Service's caches); "ttl0" turns the user and revocation caches off, so
 // every check reads the store; "cold" cycles through many more tokens than
 // the token cache holds, so nearly every check parses the token and reads
-// the store (the first request of every token).
+// the store (the first request of every token). The "-nofeed" variants hide
+// the store's change feed, as before it existed: "not revoked" is then read
+// on every check, and users are kept for UserCacheTTL.
 func BenchmarkCurrentUser(b *testing.B) {
 	for _, kind := range allStores {
 		b.Run(string(kind), func(b *testing.B) {
@@ -74,6 +76,12 @@ func BenchmarkCurrentUser(b *testing.B) {
 			}
 			b.Run("ttl0", bench.CurrentUser(svc, fx.Token))
 			b.Run("cold", bench.CurrentUserCold(fx.Service, fx.User.ID, bench.ColdTokens))
+			nf, err := bench.NewService(fx.Store.WithoutFeed(), fx.Service.Settings(), password.TestParams)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run("hit-nofeed", bench.CurrentUser(nf, fx.Token))
+			b.Run("cold-nofeed", bench.CurrentUserCold(nf, fx.User.ID, bench.ColdTokens))
 		})
 	}
 }

@@ -58,6 +58,13 @@ type Store struct {
 	services []*core.Service // built by NewService, closed by Close
 }
 
+// WithoutFeed returns st with its change feed hidden: a Service built on
+// it runs as on a store without one, as every store did before the feed
+// existed. Closing it closes only the Services built on it.
+func (s *Store) WithoutFeed() *Store {
+	return &Store{Kind: s.Kind, Store: struct{ core.Store }{s.Store}, DB: s.DB, Schema: s.Schema, URL: s.URL}
+}
+
 // Close releases the store: it closes the Services built on it with
 // NewService (their change feeds), the database, and drops a PostgreSQL
 // schema with everything in it.
