@@ -58,6 +58,7 @@ func main() {
 		propN    = flag.Int("prop-trials", 30, "trials per kind of change with the change feed")
 		propB    = flag.Int("prop-before-trials", 5, "trials per kind of change without the change feed (0: skip)")
 		propR    = flag.Int("prop-recovery-trials", 30, "connection kills per kind on PostgreSQL (0: skip)")
+		propGap  = flag.Duration("prop-poll-gap", time.Millisecond, "pause between two polls of B (0: back to back)")
 		serveP   = flag.Bool("serve-propagation", false, "internal: run as a propagation server child")
 		dbURL    = flag.String("url", "", "internal: the propagation child's database URL")
 		noFeed   = flag.Bool("no-feed", false, "internal: the propagation child hides the store's change feed")
@@ -85,7 +86,7 @@ func main() {
 	case *prop:
 		err = propagationRun(propConfig{
 			stores: split(*propS, propStores()), trials: *propN, beforeTrials: *propB,
-			recoveryTrials: *propR, dir: *dir,
+			recoveryTrials: *propR, pollGap: *propGap, dir: *dir,
 		})
 	case *scale:
 		err = scaleRun(scaleConfig{bigUsers: *scaleU, bigRevoked: *scaleR, checks: *scaleN, dir: *dir})

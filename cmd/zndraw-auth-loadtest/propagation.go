@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,9 +11,13 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/zincware/zndraw-auth-go/internal/bench"
 	"github.com/zincware/zndraw-auth-go/internal/httpsend"
@@ -32,6 +37,7 @@ type propConfig struct {
 	stores               []string
 	trials, beforeTrials int
 	recoveryTrials       int
+	pollGap              time.Duration
 	dir                  string
 }
 
@@ -110,30 +116,75 @@ func propagationStore(cfg propConfig, kind bench.StoreKind, noFeed bool) ([]prop
 	if h.adminToken, err = h.login(h.a, propAdminEmail, propAdminPassword); err != nil {
 		return nil, fmt.Errorf("admin login: %w", err)
 	}
+	if kind == bench.Postgres && !noFeed {
+		stop, err := h.listenToo(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+	}
 	var rows []propRow
+	// polls are the durations of every request to B while it was asked
+	// for the new state: the resolution of the measurement on this
+	// machine at this moment.
+	polls := propRow{store: string(kind), mode: mode, kind: "baseline: one request to B (the polls above)"}
+	// The changes split in two: from the change's return to B's feed
+	// delivering its event, and from there to B's first new answer.
+	delivery := propRow{store: string(kind), mode: mode, kind: "of which: change returned → B's feed delivers it"}
+	answer := propRow{store: string(kind), mode: mode, kind: "of which: B's feed delivers it → B answers anew"}
+	harness := propRow{store: string(kind), mode: mode, kind: "the same notification to a LISTEN of the harness"}
 	for ki, k := range propKinds {
 		row := propRow{store: string(kind), mode: mode, kind: k.name, target: !noFeed}
 		for i := range trials {
-			check, changed, err := k.trial(h, fmt.Sprintf("kind%d-trial%d", ki, i))
+			check, changed, key, err := k.trial(h, fmt.Sprintf("kind%d-trial%d", ki, i))
 			if err != nil {
 				return rows, fmt.Errorf("%s, trial %d: %w", k.name, i, err)
 			}
 			for {
+				sent := time.Now()
 				ok, err := check()
 				now := time.Now()
+				polls.samples = append(polls.samples, now.Sub(sent))
 				if err != nil {
 					return rows, fmt.Errorf("%s, trial %d: %w", k.name, i, err)
 				}
 				if ok {
 					row.samples = append(row.samples, now.Sub(changed))
+					if recv, err := h.received(key); err == nil && recv.After(changed) && !noFeed {
+						delivery.samples = append(delivery.samples, recv.Sub(changed))
+						answer.samples = append(answer.samples, now.Sub(recv))
+					}
+					if recv, ok := h.heard(key); ok && recv.After(changed) {
+						harness.samples = append(harness.samples, recv.Sub(changed))
+					}
 					break
 				}
 				if now.Sub(changed) > propTimeout {
 					return rows, fmt.Errorf("%s, trial %d: B still answers the old state %v after the change", k.name, i, propTimeout)
 				}
+				// A pause between polls leaves the CPU to the processes
+				// that carry the change (on 2 cores, polling back to back
+				// delays them).
+				time.Sleep(cfg.pollGap)
 			}
 		}
 		rows = append(rows, row)
+	}
+	rows = append(rows, delivery, answer, harness, polls)
+	if !noFeed {
+		st, err := h.feedStatus(h.b)
+		if err != nil {
+			return rows, err
+		}
+		fmt.Printf("  B's feed: %d subscriptions, %d losses during the trials\n", st.Subscriptions, st.Losses)
+	}
+	if kind == bench.Postgres && !noFeed {
+		row, err := notifyBaseline(st, trials)
+		row.store, row.mode = string(kind), mode
+		rows = append(rows, row)
+		if err != nil {
+			return rows, err
+		}
 	}
 	if kind == bench.Postgres && !noFeed && cfg.recoveryTrials > 0 {
 		for _, listenerOnly := range []bool{true, false} {
@@ -155,6 +206,9 @@ type propHarness struct {
 	peers      []*propChild
 	a, b       *propChild
 	adminToken string
+
+	mu      sync.Mutex
+	heardAt map[string]time.Time // the harness's own LISTEN (PostgreSQL)
 }
 
 // propChild is a running propagation server.
@@ -311,23 +365,45 @@ func (h *propHarness) sql(q string, args ...any) (time.Time, error) {
 }
 
 // propKind is one kind of change: trial prepares it, makes it and returns
-// the check B must pass and the instant the change returned.
+// the check B must pass, the instant the change returned, and the user id
+// or jti its event names.
 type propKind struct {
 	name  string
-	trial func(h *propHarness, tag string) (check func() (bool, error), changed time.Time, err error)
+	trial func(h *propHarness, tag string) (check func() (bool, error), changed time.Time, key string, err error)
 }
 
 // revokes is a kind of change that ends the user's token: made by change
 // on the fresh user, it is seen when B answers 401 to the token.
 func revokes(name string, change func(h *propHarness, id, token string) (time.Time, error)) propKind {
-	return propKind{name, func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+	return propKind{name, func(h *propHarness, tag string) (func() (bool, error), time.Time, string, error) {
 		id, _, tok, err := h.user(tag)
 		if err != nil {
-			return nil, time.Time{}, err
+			return nil, time.Time{}, "", err
 		}
 		at, err := change(h, id, tok)
-		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+		key := id
+		if strings.HasPrefix(name, "logout") && name != "logout everywhere" {
+			key = jtiOf(tok)
+		}
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, key, err
 	}}
+}
+
+// jtiOf returns the jti claim of a token (unverified).
+func jtiOf(token string) string {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var c struct {
+		JTI string `json:"jti"`
+	}
+	_ = json.Unmarshal(b, &c)
+	return c.JTI
 }
 
 var propKinds = []propKind{
@@ -340,8 +416,8 @@ var propKinds = []propKind{
 	revokes("password change", func(h *propHarness, _, tok string) (time.Time, error) {
 		return h.change(http.StatusOK, "PATCH", "/users/me", tok, map[string]string{"password": "changed " + propPassword})
 	}),
-	{"password reset", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
-		_, email, tok, err := h.user(tag)
+	{"password reset", func(h *propHarness, tag string) (func() (bool, error), time.Time, string, error) {
+		id, email, tok, err := h.user(tag)
 		if err == nil {
 			_, err = h.expect(h.a, http.StatusAccepted, "POST", "/auth/forgot-password", "", map[string]string{"email": email})
 		}
@@ -350,10 +426,10 @@ var propKinds = []propKind{
 			reset, err = h.outbox("reset", email)
 		}
 		if err != nil {
-			return nil, time.Time{}, err
+			return nil, time.Time{}, "", err
 		}
 		at, err := h.change(http.StatusOK, "POST", "/auth/reset-password", "", map[string]string{"token": reset, "password": "reset " + propPassword})
-		return h.onB("/users/me", tok, http.StatusUnauthorized), at, err
+		return h.onB("/users/me", tok, http.StatusUnauthorized), at, id, err
 	}},
 	revokes("deactivation (admin)", func(h *propHarness, id, _ string) (time.Time, error) {
 		return h.change(http.StatusOK, "PATCH", "/users/"+id, h.adminToken, map[string]bool{"is_active": false})
@@ -361,7 +437,7 @@ var propKinds = []propKind{
 	revokes("deletion (admin)", func(h *propHarness, id, _ string) (time.Time, error) {
 		return h.change(http.StatusNoContent, "DELETE", "/users/"+id, h.adminToken, nil)
 	}),
-	{"demotion (superuser route)", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+	{"demotion (superuser route)", func(h *propHarness, tag string) (func() (bool, error), time.Time, string, error) {
 		id, _, tok, err := h.user(tag)
 		if err == nil {
 			_, err = h.expect(h.a, http.StatusOK, "PATCH", "/users/"+id, h.adminToken, map[string]bool{"is_superuser": true})
@@ -370,22 +446,22 @@ var propKinds = []propKind{
 			_, err = h.expect(h.b, http.StatusOK, "GET", "/users/"+id, tok, nil)
 		}
 		if err != nil {
-			return nil, time.Time{}, err
+			return nil, time.Time{}, "", err
 		}
 		at, err := h.change(http.StatusOK, "PATCH", "/users/"+id, h.adminToken, map[string]bool{"is_superuser": false})
-		return h.onB("/users/"+id, tok, http.StatusForbidden), at, err
+		return h.onB("/users/"+id, tok, http.StatusForbidden), at, id, err
 	}},
-	{"email change", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
-		_, _, tok, err := h.user(tag)
+	{"email change", func(h *propHarness, tag string) (func() (bool, error), time.Time, string, error) {
+		id, _, tok, err := h.user(tag)
 		if err != nil {
-			return nil, time.Time{}, err
+			return nil, time.Time{}, "", err
 		}
 		renamed := "renamed-" + tag + "@example.com"
 		at, err := h.change(http.StatusOK, "PATCH", "/users/me", tok, map[string]string{"email": renamed})
-		return h.meOnB(tok, "email", renamed), at, err
+		return h.meOnB(tok, "email", renamed), at, id, err
 	}},
-	{"verification", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
-		_, email, tok, err := h.user(tag)
+	{"verification", func(h *propHarness, tag string) (func() (bool, error), time.Time, string, error) {
+		id, email, tok, err := h.user(tag)
 		if err == nil {
 			_, err = h.expect(h.a, http.StatusAccepted, "POST", "/auth/request-verify-token", "", map[string]string{"email": email})
 		}
@@ -394,12 +470,12 @@ var propKinds = []propKind{
 			verify, err = h.outbox("verify", email)
 		}
 		if err != nil {
-			return nil, time.Time{}, err
+			return nil, time.Time{}, "", err
 		}
 		at, err := h.change(http.StatusOK, "POST", "/auth/verify", "", map[string]string{"token": verify})
-		return h.meOnB(tok, "is_verified", true), at, err
+		return h.meOnB(tok, "is_verified", true), at, id, err
 	}},
-	{"impersonation fence (admin demoted)", func(h *propHarness, tag string) (func() (bool, error), time.Time, error) {
+	{"impersonation fence (admin demoted)", func(h *propHarness, tag string) (func() (bool, error), time.Time, string, error) {
 		bossID, bossEmail, _, err := h.user(tag + "-admin")
 		var targetID, bossTok, imp string
 		if err == nil {
@@ -428,10 +504,10 @@ var propKinds = []propKind{
 			err = h.until(h.onB("/users/me", imp, http.StatusOK))
 		}
 		if err != nil {
-			return nil, time.Time{}, err
+			return nil, time.Time{}, "", err
 		}
 		at, err := h.change(http.StatusOK, "PATCH", "/users/"+bossID, h.adminToken, map[string]bool{"is_superuser": false})
-		return h.onB("/users/me", imp, http.StatusUnauthorized), at, err
+		return h.onB("/users/me", imp, http.StatusUnauthorized), at, bossID, err
 	}},
 	revokes("plain SQL: UPDATE is_active", func(h *propHarness, id, _ string) (time.Time, error) {
 		return h.sql(`UPDATE "user" SET is_active = false WHERE id = ?`, id)
@@ -439,6 +515,93 @@ var propKinds = []propKind{
 	revokes("plain SQL: DELETE", func(h *propHarness, id, _ string) (time.Time, error) {
 		return h.sql(`DELETE FROM "user" WHERE id = ?`, id)
 	}),
+}
+
+// notifyBaseline measures PostgreSQL's own delivery, without the kit: a
+// pg_notify committed on the harness's pool until a LISTEN connection of
+// the harness receives it. It is the floor of the propagation figures on
+// this server and machine.
+func notifyBaseline(st *bench.Store, trials int) (propRow, error) {
+	row := propRow{kind: "baseline: NOTIFY → LISTEN alone, no kit"}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, st.URL)
+	if err != nil {
+		return row, err
+	}
+	defer conn.Close(ctx)
+	channel := st.Schema + "_baseline"
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+		return row, err
+	}
+	for range trials {
+		if _, err := st.DB.ExecContext(ctx, `SELECT pg_notify(?, '')`, channel); err != nil {
+			return row, err
+		}
+		sent := time.Now()
+		wctx, cancel := context.WithTimeout(ctx, propTimeout)
+		_, err := conn.WaitForNotification(wctx)
+		cancel()
+		if err != nil {
+			return row, err
+		}
+		row.samples = append(row.samples, time.Since(sent))
+	}
+	return row, nil
+}
+
+// listenToo LISTENs on the schema's change channel from the harness, to
+// tell delays of PostgreSQL from delays in B.
+func (h *propHarness) listenToo(ctx context.Context) (stop func(), err error) {
+	conn, err := pgx.Connect(ctx, h.store.URL)
+	if err != nil {
+		return nil, err
+	}
+	var channel string
+	if err := conn.QueryRow(ctx, `SELECT 'zndraw_auth_' || to_hex(hashtext(current_schema()))`).Scan(&channel); err == nil {
+		_, err = conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize())
+	}
+	if err != nil {
+		_ = conn.Close(ctx)
+		return nil, err
+	}
+	h.heardAt = map[string]time.Time{}
+	lctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			n, err := conn.WaitForNotification(lctx)
+			if err != nil {
+				return
+			}
+			h.mu.Lock()
+			h.heardAt[n.Payload[1:]] = time.Now()
+			h.mu.Unlock()
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		_ = conn.Close(context.Background())
+	}, nil
+}
+
+// heard returns when the harness's LISTEN got a change of key.
+func (h *propHarness) heard(key string) (time.Time, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t, ok := h.heardAt[key]
+	return t, ok
+}
+
+// received returns when B's feed last delivered a change of key.
+func (h *propHarness) received(key string) (time.Time, error) {
+	b, err := h.expect(h.b, http.StatusOK, "GET", "/bench/received?key="+url.QueryEscape(key), "", nil)
+	if err != nil {
+		return time.Time{}, err
+	}
+	ns, err := strconv.ParseInt(string(b), 10, 64)
+	return time.Unix(0, ns), err
 }
 
 // feedStatus reads p's /bench/feed.
@@ -516,7 +679,7 @@ func printProp(rows []propRow) {
 		slices.Sort(s)
 		p50, p99 := nearestRank(s, 50), nearestRank(s, 99)
 		target := "-"
-		if r.target && !strings.HasPrefix(r.kind, "fast path") {
+		if r.target && !strings.HasPrefix(r.kind, "fast path") && !strings.HasPrefix(r.kind, "baseline") {
 			target = verdict(p99 <= 20*time.Millisecond, "p99 ≤ 20")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%s\t\n", r.store, r.mode, r.kind, len(s),

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -28,11 +29,57 @@ import (
 //	POST /bench/logout-everywhere   the caller's LogoutEverywhere (no HTTP route of the kit)
 //	GET  /bench/outbox?kind=&email= the last reset or verification token sent
 //	GET  /bench/feed                core.Service.ChangeFeedStatus as JSON
+//	GET  /bench/received?key=       when the feed last delivered a change of
+//	                                that user id or jti (Unix ns, 0: never)
 
 // propReady is the propagation child's first line on stdout.
 type propReady struct {
 	Addr  string `json:"addr"`
 	Error string `json:"error,omitempty"`
+}
+
+// feedTap is the child's store with its change feed tapped: it records
+// when each change was delivered, so that the harness can split the time
+// a change takes into delivery and the rest.
+type feedTap struct {
+	core.Store
+	mu   sync.Mutex
+	seen map[string]int64 // user id or jti → Unix ns of the last delivery
+}
+
+// SubscribeChanges subscribes to the store's feed through the tap.
+func (f *feedTap) SubscribeChanges(ctx context.Context, heartbeat time.Duration) (core.ChangeSubscription, error) {
+	sub, err := f.Store.(core.ChangeFeed).SubscribeChanges(ctx, heartbeat)
+	if err != nil {
+		return nil, err
+	}
+	return tappedSubscription{sub, f}, nil
+}
+
+type tappedSubscription struct {
+	core.ChangeSubscription
+	f *feedTap
+}
+
+func (t tappedSubscription) Next(ctx context.Context) (core.Change, error) {
+	ch, err := t.ChangeSubscription.Next(ctx)
+	key := ch.JTI
+	if ch.Kind == core.ChangeUser {
+		key = ch.UserID.String()
+	}
+	if err == nil && key != "" {
+		t.f.mu.Lock()
+		t.f.seen[key] = time.Now().UnixNano()
+		t.f.mu.Unlock()
+	}
+	return ch, err
+}
+
+// received returns when a change of key was last delivered.
+func (f *feedTap) received(key string) int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.seen[key]
 }
 
 // feedStatusJSON is /bench/feed's answer.
@@ -66,6 +113,8 @@ func servePropagationChild(rawURL string, noFeed bool) error {
 		return fail(err)
 	}
 	var store core.Store = bunstore.New(db)
+	tap := &feedTap{Store: store, seen: map[string]int64{}}
+	store = tap
 	if noFeed {
 		store = struct{ core.Store }{store}
 	}
@@ -115,6 +164,9 @@ func servePropagationChild(rawURL string, noFeed bool) error {
 			return
 		}
 		_, _ = w.Write([]byte(tok))
+	})
+	mux.HandleFunc("GET /bench/received", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(w, tap.received(r.URL.Query().Get("key")))
 	})
 	mux.HandleFunc("GET /bench/feed", func(w http.ResponseWriter, _ *http.Request) {
 		st := svc.ChangeFeedStatus()

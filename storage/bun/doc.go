@@ -103,13 +103,14 @@
 // revocation, made by any instance or any other program writing the
 // database, and answers token checks from its caches in between:
 //
-//   - PostgreSQL: LISTEN/NOTIFY on one dedicated pgx connection per
-//     Service, opened with the pool's settings (application_name gets the
-//     suffix "/changefeed"). Notifications are sent by the triggers and
-//     delivered on commit only; the channel is derived from the schema, so
-//     deployments in different schemas of one database stay apart. The
-//     connection notifies itself every heartbeat: a connection that broke
-//     or hangs is reported within a few heartbeats. Logical replication
+//   - PostgreSQL: LISTEN/NOTIFY on two dedicated pgx connections per
+//     Service (one listens, the other sends the heartbeats), opened with
+//     the pool's settings (application_name gets the suffix
+//     "/changefeed"). Notifications are sent by the triggers and
+//     delivered on commit only; the channel is derived from the schema,
+//     so deployments in different schemas of one database stay apart. The
+//     subscription notifies itself every heartbeat: a connection that
+//     broke or hangs is reported within a few heartbeats. Logical replication
 //     into the database (session_replication_role = replica) does not fire
 //     the triggers: run such deployments with
 //     core.Settings.UserCacheTTL = 0.

@@ -34,8 +34,9 @@ var _ core.ChangeFeed = (*Store)(nil)
 // core.ChangeFeed). It needs a Store on a *bun.DB whose schema Migrate
 // brought up to date; otherwise, and on an in-memory SQLite database, it
 // returns an error wrapping core.ErrNoChangeFeed. On PostgreSQL the
-// subscription holds one connection of its own, opened with the pool's
-// settings (pgx only; application_name gets the suffix "/changefeed").
+// subscription holds two connections of its own, opened with the pool's
+// settings (pgx only; application_name gets the suffix "/changefeed"); on
+// a SQLite file, one.
 func (s *Store) SubscribeChanges(ctx context.Context, heartbeat time.Duration) (core.ChangeSubscription, error) {
 	if heartbeat <= 0 {
 		return nil, fmt.Errorf("bunstore: SubscribeChanges: the heartbeat interval must be positive")

@@ -19,14 +19,21 @@ import (
 // The change feed on PostgreSQL. The triggers of migration 7 notify the
 // channel of their schema (pgChangeChannel) on every update or deletion of
 // a user and every revocation; PostgreSQL delivers notifications only on
-// commit, in commit order. A subscription is one connection, opened with
-// the pool's settings, that LISTENs to that channel and to a private one
-// of its own, on which it notifies itself every heartbeat interval: when
-// that notification comes back, everything committed before it was sent
-// has been received, so the echo is the heartbeat. A connection that
-// breaks (the backend terminated, the server restarted, the network gone)
-// fails the wait at once; one that hangs without breaking fails when an
-// echo is pingTimeout late.
+// commit, in commit order. A subscription holds two connections, opened
+// with the pool's settings: one LISTENs to that channel and to a private
+// one and does nothing else, so that a notification is passed on the
+// moment it is committed; the other notifies the private channel every
+// heartbeat interval. When that notification comes back, everything
+// committed before it was sent has been received: the echo is the
+// heartbeat. A connection that breaks (the backend terminated, the server
+// restarted, the network gone) fails the wait or the ping at once; one
+// that hangs without breaking fails when an echo is pingTimeout late.
+//
+// The pings have a connection of their own because a NOTIFY commit waits
+// for every other NOTIFY-ing transaction of the cluster to commit (one
+// lock serializes them), and PostgreSQL sends a connection its
+// notifications only while it is idle: pinging on the listening connection
+// delayed notifications by tens of milliseconds whenever a ping waited.
 
 // pgChangeChannel is the SQL expression of the notification channel of the
 // schema named by the text expression schema; the trigger function of
@@ -43,24 +50,31 @@ const (
 )
 
 // FeedApplicationSuffix is appended to the pool's application_name (or to
-// "zndraw-auth") for the connection of a PostgreSQL change-feed
-// subscription, so that it can be told apart in pg_stat_activity.
+// "zndraw-auth") for the connections of a PostgreSQL change-feed
+// subscription, so that they can be told apart in pg_stat_activity.
 const FeedApplicationSuffix = "/changefeed"
 
 // pgSubscription is a core.ChangeSubscription on PostgreSQL.
 type pgSubscription struct {
-	conn          *pgx.Conn
-	channel, echo string // the shared channel and the private heartbeat channel
-	heartbeat     time.Duration
-	// seq numbers the heartbeat notifications; sentAt is when the one
-	// awaited was sent (zero: none is awaited); nextAt is when the next
-	// one is due.
+	listener, pinger *pgx.Conn
+	channel, echo    string // the shared channel and the private heartbeat channel
+	heartbeat        time.Duration
+
+	// lastReturn is when Next last returned: an echo certifies what it
+	// must (see core.ChangeSubscription) only if its ping was sent after.
+	lastReturn time.Time
+	// seq numbers the pings; sentAt is when ping seq was sent (zero: no
+	// echo awaited); nextAt is when the next ping is due.
 	seq            uint64
 	sentAt, nextAt time.Time
-	err            error
+	// pinging is set while a ping runs on pinger; it reports on pinged.
+	pinging bool
+	pinged  chan error
+	err     error
+	closed  bool
 }
 
-// subscribePostgres opens the subscription's connection and LISTENs.
+// subscribePostgres opens the subscription's connections and LISTENs.
 func subscribePostgres(ctx context.Context, db *bun.DB, heartbeat time.Duration) (core.ChangeSubscription, error) {
 	cfg, err := pgxConfig(ctx, db)
 	if err != nil {
@@ -71,17 +85,28 @@ func subscribePostgres(ctx context.Context, db *bun.DB, heartbeat time.Duration)
 		app = "zndraw-auth"
 	}
 	cfg.RuntimeParams["application_name"] = app + FeedApplicationSuffix
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("bunstore: change feed: connect: %w", mapErr(err))
-	}
-	sub, err := listen(ctx, conn, heartbeat)
-	if err != nil {
+	var conns [2]*pgx.Conn
+	closeAll := func() {
 		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 		defer cancel()
-		_ = conn.Close(closeCtx)
+		for _, c := range conns {
+			if c != nil {
+				_ = c.Close(closeCtx)
+			}
+		}
+	}
+	for i := range conns {
+		if conns[i], err = pgx.ConnectConfig(ctx, cfg); err != nil {
+			closeAll()
+			return nil, fmt.Errorf("bunstore: change feed: connect: %w", mapErr(err))
+		}
+	}
+	sub, err := listen(ctx, conns[0], heartbeat)
+	if err != nil {
+		closeAll()
 		return nil, err
 	}
+	sub.pinger = conns[1]
 	return sub, nil
 }
 
@@ -134,7 +159,8 @@ func listen(ctx context.Context, conn *pgx.Conn, heartbeat time.Duration) (*pgSu
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	sub := &pgSubscription{conn: conn, channel: channel, echo: channel + "_" + hex.EncodeToString(b[:]), heartbeat: heartbeat}
+	sub := &pgSubscription{listener: conn, channel: channel, echo: channel + "_" + hex.EncodeToString(b[:]),
+		heartbeat: heartbeat, pinged: make(chan error, 1)}
 	for _, ch := range []string{sub.channel, sub.echo} {
 		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
 			return nil, fmt.Errorf("bunstore: change feed: LISTEN: %w", mapErr(err))
@@ -154,16 +180,15 @@ func (s *pgSubscription) Next(ctx context.Context) (core.Change, error) {
 		return core.Change{}, s.err
 	}
 	for {
+		if err := s.pingResult(); err != nil {
+			return core.Change{}, s.fail(fmt.Errorf("heartbeat: %w", err))
+		}
 		now := time.Now()
-		if s.sentAt.IsZero() && !now.Before(s.nextAt) {
+		if s.sentAt.IsZero() && !s.pinging && !now.Before(s.nextAt) {
 			if ctx.Err() != nil {
 				return core.Change{}, ctx.Err()
 			}
-			if err := s.ping(ctx, now); err != nil {
-				// Interrupted or not, the connection's state is unknown.
-				return core.Change{}, s.fail(err)
-			}
-			continue
+			s.ping(now)
 		}
 		deadline := s.nextAt
 		if !s.sentAt.IsZero() {
@@ -172,14 +197,18 @@ func (s *pgSubscription) Next(ctx context.Context) (core.Change, error) {
 				return core.Change{}, s.fail(fmt.Errorf("no heartbeat echo within %v", s.pingTimeout()))
 			}
 		}
+		if s.pinging {
+			// Look again soon for the ping's result.
+			deadline = minTime(deadline, now.Add(s.heartbeat/4))
+		}
 		wctx, cancel := context.WithDeadline(ctx, deadline)
-		n, err := s.conn.WaitForNotification(wctx)
+		n, err := s.listener.WaitForNotification(wctx)
 		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				return core.Change{}, ctx.Err()
 			}
-			if wctx.Err() != nil && !s.conn.IsClosed() {
+			if wctx.Err() != nil && !s.listener.IsClosed() {
 				continue // the wait timed out: time for a heartbeat
 			}
 			return core.Change{}, s.fail(err)
@@ -189,30 +218,63 @@ func (s *pgSubscription) Next(ctx context.Context) (core.Change, error) {
 		}
 		switch n.Channel {
 		case s.echo:
-			if !s.sentAt.IsZero() && n.Payload == strconv.FormatUint(s.seq, 10) {
-				s.sentAt = time.Time{}
-				return core.Change{Kind: core.ChangeHeartbeat}, nil
+			if s.sentAt.IsZero() || n.Payload != strconv.FormatUint(s.seq, 10) {
+				continue
 			}
+			sent := s.sentAt
+			s.sentAt = time.Time{}
+			if sent.Before(s.lastReturn) {
+				// Sent before the previous Next returned: it does not
+				// certify enough. Ping again at once.
+				s.nextAt = time.Now()
+				continue
+			}
+			return s.returns(core.Change{Kind: core.ChangeHeartbeat})
 		case s.channel:
 			if n.Payload == "" {
-				return core.Change{Kind: core.ChangeResync}, nil
+				return s.returns(core.Change{Kind: core.ChangeResync})
 			}
-			return parseChange(n.Payload[0], n.Payload[1:]), nil
+			return s.returns(parseChange(n.Payload[0], n.Payload[1:]))
 		}
 	}
 }
 
-// ping sends the next heartbeat notification to the subscription's own
-// channel. It commits without waiting for the WAL to reach disk: the
-// notification is delivered at commit either way, and it is no data.
-func (s *pgSubscription) ping(ctx context.Context, now time.Time) error {
+// returns records when Next returned ch.
+func (s *pgSubscription) returns(ch core.Change) (core.Change, error) {
+	s.lastReturn = time.Now()
+	return ch, nil
+}
+
+// ping starts the next heartbeat: a notification to the subscription's own
+// channel, sent on the pinger connection in the background. It commits
+// without waiting for the WAL to reach disk: the notification is delivered
+// at commit either way, and it is no data.
+func (s *pgSubscription) ping(now time.Time) {
 	s.seq++
 	s.sentAt, s.nextAt = now, now.Add(s.heartbeat)
-	pctx, cancel := context.WithTimeout(ctx, s.pingTimeout())
-	defer cancel()
-	_, err := s.conn.PgConn().Exec(pctx, "BEGIN; SET LOCAL synchronous_commit = off; NOTIFY "+
-		pgx.Identifier{s.echo}.Sanitize()+", '"+strconv.FormatUint(s.seq, 10)+"'; COMMIT").ReadAll()
-	return err
+	s.pinging = true
+	sql := "BEGIN; SET LOCAL synchronous_commit = off; NOTIFY " + pgx.Identifier{s.echo}.Sanitize() +
+		", '" + strconv.FormatUint(s.seq, 10) + "'; COMMIT"
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), s.pingTimeout())
+		defer cancel()
+		_, err := s.pinger.PgConn().Exec(ctx, sql).ReadAll()
+		s.pinged <- err
+	}()
+}
+
+// pingResult collects the result of a finished ping, if any.
+func (s *pgSubscription) pingResult() error {
+	if !s.pinging {
+		return nil
+	}
+	select {
+	case err := <-s.pinged:
+		s.pinging = false
+		return err
+	default:
+		return nil
+	}
 }
 
 // fail records err: the subscription is dead.
@@ -221,16 +283,29 @@ func (s *pgSubscription) fail(err error) error {
 	return s.err
 }
 
-// Close closes the subscription's connection.
+// Close closes the subscription's connections, once a running ping has
+// ended (it ends within pingTimeout).
 func (s *pgSubscription) Close() error {
-	if s.conn.IsClosed() {
+	if s.closed {
 		return nil
+	}
+	s.closed = true
+	if s.pinging {
+		<-s.pinged
+		s.pinging = false
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	return s.conn.Close(ctx)
+	return errors.Join(s.listener.Close(ctx), s.pinger.Close(ctx))
 }
 
-// backendPID is the PostgreSQL process id of the subscription's
+// backendPID is the PostgreSQL process id of the subscription's listening
 // connection.
-func (s *pgSubscription) backendPID() uint32 { return s.conn.PgConn().PID() }
+func (s *pgSubscription) backendPID() uint32 { return s.listener.PgConn().PID() }
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
