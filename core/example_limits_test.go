@@ -36,6 +36,7 @@ func ExampleService_Drain() {
 	if err != nil {
 		panic(err)
 	}
+	defer svc.Close() // after Drain: stops the memory store's change-feed subscription
 	if _, err := svc.Register(ctx, core.UserCreate{Email: "arthur@camelot.bt", Password: "guinevere"}, core.RequestMeta{}); err != nil {
 		panic(err)
 	}

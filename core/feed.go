@@ -107,7 +107,8 @@ func (s *Service) startFeed() {
 // when the Service is no longer needed: a Service on a store with a
 // ChangeFeed holds a goroutine and, for a database, a connection. After
 // Close the Service still works, as on a store without a feed (see
-// Settings.UserCacheTTL).
+// Settings.UserCacheTTL). At shutdown call Drain first (deliveries may
+// still read the store), then Close.
 func (s *Service) Close() error {
 	r := s.feedRunner
 	r.once.Do(func() {

@@ -21,6 +21,7 @@ func ExampleAPI_AuthenticateScoped() {
 	if err != nil {
 		panic(err)
 	}
+	defer svc.Close() // stops the memory store's change-feed subscription
 	kit, err := nethttpauth.New(httpapi.Config{Service: svc})
 	if err != nil {
 		panic(err)

@@ -32,6 +32,7 @@ func TestAuthenticateScoped(t *testing.T) {
 	svc, err := core.New(memstore.New(), settings, core.WithClock(clock),
 		core.WithHasher(password.New(password.TestParams)), core.WithLogger(slog.New(slog.DiscardHandler)))
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = svc.Close() })
 	api, err := httpapi.New(httpapi.Config{Service: svc})
 	require.NoError(t, err)
 

@@ -71,6 +71,7 @@ func newKit(t *testing.T, store core.Store, now time.Time) *kit {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = svc.Close() })
 	k.svc = svc
 	return k
 }

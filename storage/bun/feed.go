@@ -12,7 +12,7 @@ import (
 )
 
 // The Store's core.ChangeFeed. The database announces its own changes
-// (migration 7 adds the triggers), so a change made by any program sharing
+// (migration 8 adds the triggers), so a change made by any program sharing
 // the database reaches every instance:
 //
 //   - PostgreSQL: LISTEN/NOTIFY on a dedicated connection
@@ -26,7 +26,7 @@ import (
 // anyway, and host writes within Settings.UserCacheTTL. Neither has a
 // Store built on a bun.Tx or bun.Conn (it lives as long as that
 // transaction or connection), nor a database that Migrate has not brought
-// to version 7.
+// to version 8.
 
 var _ core.ChangeFeed = (*Store)(nil)
 

@@ -16,7 +16,7 @@ import (
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
-// The change feed on PostgreSQL. The triggers of migration 7 notify the
+// The change feed on PostgreSQL. The triggers of migration 8 notify the
 // channel of their schema (pgChangeChannel) on every update or deletion of
 // a user and every revocation; PostgreSQL delivers notifications only on
 // commit, in commit order. A subscription holds two connections, opened
@@ -37,12 +37,12 @@ import (
 
 // pgChangeChannel is the SQL expression of the notification channel of the
 // schema named by the text expression schema; the trigger function of
-// migration 7 computes the same.
+// migration 8 computes the same.
 func pgChangeChannel(schema string) string {
 	return `'zndraw_auth_' || to_hex(hashtext(` + schema + `))`
 }
 
-// The names of the triggers migration 7 creates, which a subscription
+// The names of the triggers migration 8 creates, which a subscription
 // requires.
 const (
 	pgUserTrigger       = "zndraw_auth_user_change"

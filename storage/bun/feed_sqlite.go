@@ -14,7 +14,7 @@ import (
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
-// The change feed on a SQLite file. The triggers of migration 7 append
+// The change feed on a SQLite file. The triggers of migration 8 append
 // every update or deletion of a user and every revocation to the change
 // log zndraw_auth_change, in the writing transaction; SQLite serializes
 // writers, so seq counts the changes one by one in commit order. A
@@ -36,7 +36,7 @@ const sqlitePollInterval = 2 * time.Millisecond
 // sqliteLogBatch is how many log rows one read returns at most.
 const sqliteLogBatch = 512
 
-// The names of the triggers migration 7 creates, which a subscription
+// The names of the triggers migration 8 creates, which a subscription
 // requires.
 var sqliteFeedTriggers = []string{"zndraw_auth_user_update", "zndraw_auth_user_delete", "zndraw_auth_revocation_insert"}
 
