@@ -110,7 +110,8 @@
 //     delivered on commit only; the channel is derived from the schema,
 //     so deployments in different schemas of one database stay apart. The
 //     subscription notifies itself every heartbeat: a connection that
-//     broke or hangs is reported within a few heartbeats. Logical replication
+//     broke or hangs, or triggers dropped or disabled, are reported within
+//     a few heartbeats. Logical replication
 //     into the database (session_replication_role = replica) does not fire
 //     the triggers: run such deployments with
 //     core.Settings.UserCacheTTL = 0.

@@ -2,6 +2,7 @@ package bunstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 )
 
 // The Store's core.ChangeFeed. The database announces its own changes
-// (migration 8 adds the triggers), so a change made by any program sharing
+// (a migration adds the triggers), so a change made by any program sharing
 // the database reaches every instance:
 //
 //   - PostgreSQL: LISTEN/NOTIFY on a dedicated connection
@@ -26,7 +27,7 @@ import (
 // anyway, and host writes within Settings.UserCacheTTL. Neither has a
 // Store built on a bun.Tx or bun.Conn (it lives as long as that
 // transaction or connection), nor a database that Migrate has not brought
-// to version 8.
+// up to date.
 
 var _ core.ChangeFeed = (*Store)(nil)
 
@@ -50,6 +51,10 @@ func (s *Store) SubscribeChanges(ctx context.Context, heartbeat time.Duration) (
 	}
 	return subscribeSQLite(ctx, db, heartbeat)
 }
+
+// errTriggersGone is the loss of a subscription whose triggers were
+// dropped or disabled while it was live.
+var errTriggersGone = errors.New("the change-feed triggers are gone")
 
 // parseChange decodes a change as the triggers write it: kind 'u' with a
 // user id, kind 'r' with a jti; anything else, and a user id that does not

@@ -16,9 +16,9 @@ import (
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
-// The change feed on PostgreSQL. The triggers of migration 8 notify the
-// channel of their schema (pgChangeChannel) on every update or deletion of
-// a user and every revocation; PostgreSQL delivers notifications only on
+// The change feed on PostgreSQL. The triggers of the change-feed migration
+// (pgChangeFeed) notify the channel of their schema (pgChangeChannel) on
+// every update or deletion of a user and every revocation; PostgreSQL delivers notifications only on
 // commit, in commit order. A subscription holds two connections, opened
 // with the pool's settings: one LISTENs to that channel and to a private
 // one and does nothing else, so that a notification is passed on the
@@ -36,14 +36,14 @@ import (
 // delayed notifications by tens of milliseconds whenever a ping waited.
 
 // pgChangeChannel is the SQL expression of the notification channel of the
-// schema named by the text expression schema; the trigger function of
-// migration 8 computes the same.
+// schema named by the text expression schema; the trigger function of the
+// change-feed migration computes the same.
 func pgChangeChannel(schema string) string {
 	return `'zndraw_auth_' || to_hex(hashtext(` + schema + `))`
 }
 
-// The names of the triggers migration 8 creates, which a subscription
-// requires.
+// The names of the triggers the change-feed migration creates, which a
+// subscription requires.
 const (
 	pgUserTrigger       = "zndraw_auth_user_change"
 	pgRevocationTrigger = "zndraw_auth_revocation_change"
@@ -145,12 +145,9 @@ func pgxConfig(ctx context.Context, db *bun.DB) (*pgx.ConnConfig, error) {
 func listen(ctx context.Context, conn *pgx.Conn, heartbeat time.Duration) (*pgSubscription, error) {
 	var channel string
 	var triggers int
-	err := conn.QueryRow(ctx, `SELECT `+pgChangeChannel("n.nspname")+`,
-			(SELECT count(*) FROM pg_trigger t WHERE t.tgenabled <> 'D' AND (
-				(t.tgrelid = c.oid AND t.tgname = $1) OR
-				(t.tgrelid = to_regclass('zndraw_auth_revoked_token') AND t.tgname = $2)))
+	err := conn.QueryRow(ctx, `SELECT `+pgChangeChannel("n.nspname")+`, (`+pgTriggerCount+`)
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE c.oid = to_regclass('"user"')`, pgUserTrigger, pgRevocationTrigger).Scan(&channel, &triggers)
+		WHERE c.oid = to_regclass('"user"')`).Scan(&channel, &triggers)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && triggers < 2) {
 		return nil, fmt.Errorf("bunstore: the change-feed triggers are missing (run Migrate): %w", core.ErrNoChangeFeed)
 	}
@@ -248,20 +245,31 @@ func (s *pgSubscription) returns(ch core.Change) (core.Change, error) {
 // ping starts the next heartbeat: a notification to the subscription's own
 // channel, sent on the pinger connection in the background. It commits
 // without waiting for the WAL to reach disk: the notification is delivered
-// at commit either way, and it is no data.
+// at commit either way, and it is no data. The same transaction checks
+// that the triggers are still there and enabled: dropped or disabled while
+// subscribed, they would leave the channel silent.
 func (s *pgSubscription) ping(now time.Time) {
 	s.seq++
 	s.sentAt, s.nextAt = now, now.Add(s.heartbeat)
 	s.pinging = true
-	sql := "BEGIN; SET LOCAL synchronous_commit = off; NOTIFY " + pgx.Identifier{s.echo}.Sanitize() +
+	sql := "BEGIN; SET LOCAL synchronous_commit = off; " + pgTriggerCount + "; NOTIFY " + pgx.Identifier{s.echo}.Sanitize() +
 		", '" + strconv.FormatUint(s.seq, 10) + "'; COMMIT"
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), s.pingTimeout())
 		defer cancel()
-		_, err := s.pinger.PgConn().Exec(ctx, sql).ReadAll()
+		results, err := s.pinger.PgConn().Exec(ctx, sql).ReadAll()
+		if err == nil && (len(results) < 3 || len(results[2].Rows) != 1 || string(results[2].Rows[0][0]) != "2") {
+			err = errTriggersGone
+		}
 		s.pinged <- err
 	}()
 }
+
+// pgTriggerCount counts the enabled change-feed triggers of the tables the
+// search path finds: 2 when all is well.
+const pgTriggerCount = `SELECT count(*) FROM pg_trigger t WHERE t.tgenabled <> 'D' AND (
+	(t.tgrelid = to_regclass('"user"') AND t.tgname = '` + pgUserTrigger + `') OR
+	(t.tgrelid = to_regclass('zndraw_auth_revoked_token') AND t.tgname = '` + pgRevocationTrigger + `'))`
 
 // pingResult collects the result of a finished ping, if any.
 func (s *pgSubscription) pingResult() error {

@@ -14,10 +14,11 @@ import (
 	"github.com/zincware/zndraw-auth-go/core"
 )
 
-// The change feed on a SQLite file. The triggers of migration 8 append
-// every update or deletion of a user and every revocation to the change
-// log zndraw_auth_change, in the writing transaction; SQLite serializes
-// writers, so seq counts the changes one by one in commit order. A
+// The change feed on a SQLite file. The triggers of the change-feed
+// migration (sqliteChangeFeed) append every update or deletion of a user
+// and every revocation to the change log zndraw_auth_change, in the
+// writing transaction; SQLite serializes writers, so seq counts the
+// changes one by one in commit order. A
 // subscription holds a connection of its own to the file and asks it every
 // sqlitePollInterval whether anyone committed since its last look (PRAGMA
 // data_version, a few microseconds, no table read); only then does it read
@@ -36,8 +37,8 @@ const sqlitePollInterval = 2 * time.Millisecond
 // sqliteLogBatch is how many log rows one read returns at most.
 const sqliteLogBatch = 512
 
-// The names of the triggers migration 8 creates, which a subscription
-// requires.
+// The names of the triggers the change-feed migration creates, which a
+// subscription requires.
 var sqliteFeedTriggers = []string{"zndraw_auth_user_update", "zndraw_auth_user_delete", "zndraw_auth_revocation_insert"}
 
 // sqliteSubscription is a core.ChangeSubscription on a SQLite file.
@@ -131,6 +132,16 @@ func (s *sqliteSubscription) Next(ctx context.Context) (core.Change, error) {
 		}
 		now := time.Now()
 		if now.Sub(s.beatAt) >= s.heartbeat {
+			// Triggers dropped while subscribed (by a migration that
+			// rebuilds a table, or by hand) would leave the log silent:
+			// a heartbeat also checks that they are there.
+			if err := s.checkTriggers(ctx); err != nil {
+				if ctx.Err() != nil {
+					return core.Change{}, ctx.Err()
+				}
+				s.err = fmt.Errorf("bunstore: change feed lost: %w", err)
+				return core.Change{}, s.err
+			}
 			s.beatAt = now
 			return core.Change{Kind: core.ChangeHeartbeat}, nil
 		}
@@ -142,6 +153,19 @@ func (s *sqliteSubscription) Next(ctx context.Context) (core.Change, error) {
 		case <-t.C:
 		}
 	}
+}
+
+// checkTriggers fails unless the change-feed triggers exist.
+func (s *sqliteSubscription) checkTriggers(ctx context.Context) error {
+	var n int
+	if err := s.conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?, ?)`,
+		sqliteFeedTriggers[0], sqliteFeedTriggers[1], sqliteFeedTriggers[2]).Scan(&n); err != nil {
+		return err
+	}
+	if n < len(sqliteFeedTriggers) {
+		return errTriggersGone
+	}
+	return nil
 }
 
 // poll reads the log past s.last into s.pending if anyone committed since

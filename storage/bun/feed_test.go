@@ -200,3 +200,39 @@ func TestChangeFeedSQLiteLogPrunes(t *testing.T) {
 		t.Errorf("the change log holds %d entries after 12500 more, want 10000 to 11000", n)
 	}
 }
+
+// TestChangeFeedTriggersGoneWhileLive: triggers dropped or disabled while a
+// subscription is live (a migration rebuilding a table, an operator) would
+// leave it silent; it reports the loss at its next heartbeat instead, and
+// subscribing again says there is no feed.
+func TestChangeFeedTriggersGoneWhileLive(t *testing.T) {
+	for _, b := range feedBackends {
+		t.Run(b.name, func(t *testing.T) {
+			db := migrated(t, b.url(t))
+			st := bunstore.New(db)
+			sub := subscribe(t, st)
+			untilLoss := func() error {
+				ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+				defer cancel()
+				for {
+					if _, err := sub.Next(ctx); err != nil {
+						return err
+					}
+				}
+			}
+			gone := `DROP TRIGGER zndraw_auth_revocation_insert`
+			if b.name == "PostgreSQL" {
+				gone = `ALTER TABLE zndraw_auth_revoked_token DISABLE TRIGGER zndraw_auth_revocation_change`
+			}
+			if _, err := db.ExecContext(t.Context(), gone); err != nil {
+				t.Fatal(err)
+			}
+			if err := untilLoss(); err == nil || errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("Next after the triggers went: %v, want the loss reported", err)
+			}
+			if _, err := st.SubscribeChanges(t.Context(), time.Second); !errors.Is(err, core.ErrNoChangeFeed) {
+				t.Fatalf("SubscribeChanges without the triggers: %v, want ErrNoChangeFeed", err)
+			}
+		})
+	}
+}

@@ -136,7 +136,7 @@ func pgFamiliarSources(ctx context.Context, db bun.IDB) error {
 	)
 }
 
-// pgChangeFeed (migration 8) makes the database announce its own changes,
+// pgChangeFeed (migration 9) makes the database announce its own changes,
 // for the change feed (feed_postgres.go): triggers on "user" (UPDATE,
 // DELETE, TRUNCATE) and on zndraw_auth_revoked_token (INSERT, TRUNCATE)
 // call pg_notify on the channel pgChangeChannel of their schema with the

@@ -139,7 +139,7 @@ func sqliteFamiliarSources(ctx context.Context, db bun.IDB) error {
 	)
 }
 
-// sqliteChangeFeed (migration 8) creates the change log the change feed
+// sqliteChangeFeed (migration 9) creates the change log the change feed
 // polls (feed_sqlite.go): zndraw_auth_change (seq INTEGER PRIMARY KEY
 // AUTOINCREMENT, kind 'u' or 'r', key the user id or jti), filled by
 // triggers on "user" (UPDATE, DELETE) and zndraw_auth_revoked_token
