@@ -99,6 +99,7 @@ func TestRequestMetaNamesTheActor(t *testing.T) {
 	e := newEnv(t, withoutHooks())
 	svc, err := core.New(e.store, testSettings(), core.WithClock(e.clock), core.WithHooks(log.hooks()), core.WithLogger(quiet))
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = svc.Close() })
 	e.svc = svc
 	admin := e.createUser("admin@example.com", true, true, true)
 	adminP := e.principal(e.login(admin.Email))

@@ -39,6 +39,7 @@ func ExampleRequestMeta_WithActor() {
 	if err != nil {
 		panic(err)
 	}
+	defer svc.Close() // stops the memory store's change-feed subscription
 	if err := svc.EnsureDefaultAdmin(ctx); err != nil {
 		panic(err)
 	}

@@ -23,6 +23,7 @@ func register(t *testing.T, body string) *httpapi.Response {
 	settings.RateLimit.Enabled = false
 	svc, err := core.New(memstore.New(), settings, core.WithHasher(password.New(password.TestParams)), core.WithLogger(slog.New(slog.DiscardHandler)))
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = svc.Close() })
 	api, err := httpapi.New(httpapi.Config{Service: svc, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	for _, ep := range api.Endpoints() {
