@@ -270,6 +270,7 @@ func warnings(t *testing.T, settings core.Settings) []string {
 func TestNewDevModeWarns(t *testing.T) {
 	svc, err := core.New(memstore.New(), core.DefaultSettings(), core.WithLogger(quiet))
 	require.NoError(t, err, "weak secrets are acceptable in dev mode")
+	t.Cleanup(func() { _ = svc.Close() })
 	assert.True(t, svc.IsDevMode())
 	warned := warnings(t, core.DefaultSettings())
 	require.Len(t, warned, 2, "%q", warned)
