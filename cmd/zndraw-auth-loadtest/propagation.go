@@ -308,10 +308,21 @@ func (h *propHarness) user(tag string) (id, email, token string, err error) {
 	return r.ID, email, token, err
 }
 
-// outbox returns the last reset or verification token A sent to email.
+// outbox returns the last reset or verification token A sent to email,
+// waiting for the delivery (the Service delivers mails in the
+// background).
 func (h *propHarness) outbox(kind, email string) (string, error) {
-	b, err := h.expect(h.a, http.StatusOK, "GET", "/bench/outbox?kind="+kind+"&email="+url.QueryEscape(email), "", nil)
-	return string(b), err
+	start := time.Now()
+	for {
+		status, b, err := h.do(h.a, "GET", "/bench/outbox?kind="+kind+"&email="+url.QueryEscape(email), "", nil)
+		if err != nil || status == http.StatusOK {
+			return string(b), err
+		}
+		if time.Since(start) > propTimeout {
+			return "", fmt.Errorf("no %s mail to %s within %v", kind, email, propTimeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // onB returns a check that B answers path with token with status want.
