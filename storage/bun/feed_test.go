@@ -40,7 +40,7 @@ func nextChange(t *testing.T, sub core.ChangeSubscription) core.Change {
 // subscribe subscribes to st, closing the subscription when t ends.
 func subscribe(t *testing.T, st *bunstore.Store) core.ChangeSubscription {
 	t.Helper()
-	sub, err := st.SubscribeChanges(t.Context(), 20*time.Millisecond)
+	sub, err := st.SubscribeChanges(t.Context(), 100*time.Millisecond) // the Service's interval
 	if err != nil {
 		t.Fatalf("SubscribeChanges: %v", err)
 	}

@@ -16,8 +16,10 @@ import (
 // core.ChangeSubscription promise. Every wait is bounded by feedTimeout,
 // which is generous: this is not a latency test.
 
-// feedHeartbeat is the heartbeat interval the section subscribes with.
-const feedHeartbeat = 20 * time.Millisecond
+// feedHeartbeat is the heartbeat interval the section subscribes with:
+// the Service's, so that a store's timeouts derived from it are those it
+// runs with (a busy test machine makes shorter ones fail spuriously).
+const feedHeartbeat = 100 * time.Millisecond
 
 // feedTimeout bounds every wait for an event.
 const feedTimeout = 20 * time.Second
