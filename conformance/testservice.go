@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
@@ -35,11 +34,10 @@ const (
 // it (EnsureDefaultAdmin); in ModeDev there is no admin and the secrets are
 // the public defaults. Warnings and errors the Service logs go to t.Log.
 //
-// The Service runs on a thin wrapper of store that tracks users (and
-// forwards its change feed, if any): when t ends, every user created after
-// NewTestService returned must have been deleted again (the suite cleans up
-// after itself), or t fails listing them. The Service is closed when t
-// ends.
+// The Service runs on a thin wrapper of store that tracks users: when t
+// ends, every user created after NewTestService returned must have been
+// deleted again (the suite cleans up after itself), or t fails listing
+// them. The Service is closed when t ends.
 //
 // The returned Target has everything but BaseURL and Handler:
 // ResetAndVerify and DemoRoutes are true, so the caller must mount every
@@ -183,15 +181,6 @@ func (l *userLedger) DeleteUser(ctx context.Context, id uuid.UUID) error {
 		l.mu.Unlock()
 	}
 	return err
-}
-
-// SubscribeChanges forwards the store's change feed (core.ChangeFeed), so
-// that the suite runs against the Service as it runs on that store.
-func (l *userLedger) SubscribeChanges(ctx context.Context, heartbeat time.Duration) (core.ChangeSubscription, error) {
-	if f, ok := l.Store.(core.ChangeFeed); ok {
-		return f.SubscribeChanges(ctx, heartbeat)
-	}
-	return nil, fmt.Errorf("conformance: %T: %w", l.Store, core.ErrNoChangeFeed)
 }
 
 // users returns a copy of the users created and not deleted.
