@@ -164,14 +164,12 @@ type Request struct {
 	// Query returns the first value of a query parameter and whether it is
 	// present.
 	Query func(name string) (string, bool)
-	// Header returns the first value of a request header ("" if absent).
-	Header func(name string) string
-	// HeaderValues returns every value of a request header, one per field
-	// line, in the order received (nil if absent). It is how a header that
-	// a proxy appends as a line of its own (X-Forwarded-For behind HAProxy's
-	// option forwardfor) is read whole. Adapters must set it; when nil,
-	// Header's first value stands for the whole header.
-	HeaderValues func(name string) []string
+	// Headers are the request's header fields (net/http's http.Header
+	// satisfies it).
+	Headers Headers
+	// Host is the host the request was sent to (the Host header, or the
+	// authority of an HTTP/2 request).
+	Host string
 	// Body is the request body, at most MaxBodyBytes long.
 	Body []byte
 	// BodyTooLarge is set when the body exceeded MaxBodyBytes; the endpoint
@@ -179,6 +177,17 @@ type Request struct {
 	BodyTooLarge bool
 	// RemoteAddr is the peer address ("ip:port" or "ip").
 	RemoteAddr string
+}
+
+// Headers reads a request's header fields, names case-insensitive.
+type Headers interface {
+	// Get returns the first value of a header ("" if absent).
+	Get(name string) string
+	// Values returns every value of a header, one per field line, in the
+	// order received (nil if absent): a header that a proxy appends as a
+	// line of its own (X-Forwarded-For behind HAProxy's option
+	// forwardfor) is read whole this way.
+	Values(name string) []string
 }
 
 // Header is one response header.

@@ -285,7 +285,7 @@ func timeLeft(d time.Duration) string {
 
 // submit is POST.
 func (pg *approvalPage) submit(r *Request) *Response {
-	if r.Header("Sec-Fetch-Site") == "cross-site" {
+	if r.Headers.Get("Sec-Fetch-Site") == "cross-site" {
 		return pg.message(http.StatusForbidden, "Request refused", "This form was sent from another site. Open the approval page directly.", "error")
 	}
 	f, resp := parseForm(r)
@@ -409,7 +409,7 @@ func (pg *approvalPage) serviceName(r *Request) string {
 	if pg.service != "" {
 		return pg.service
 	}
-	if h := r.Header("Host"); isHostName(h) {
+	if h := r.Host; isHostName(h) {
 		return h
 	}
 	return "this service"

@@ -20,7 +20,7 @@ import (
 // not resolve, the session cookie, with the CSRF check for unsafe methods.
 // The backends are tried in that order; the first that resolves wins.
 func (a *API) AuthenticateRequest(r *Request, access core.Access) (*core.Principal, *Response) {
-	bearer := BearerToken(r.Header("Authorization"))
+	bearer := BearerToken(r.Headers.Get("Authorization"))
 	if a.cookie == nil || a.cookie.read(r) == "" {
 		return a.resolve(r, bearer, access)
 	}

@@ -63,7 +63,7 @@ func parseIP(s string) netip.Addr {
 // route behind Guard), the caller as its actor. The kit's own routes add
 // their caller with RequestMeta.WithActor.
 func (a *API) Meta(r *Request) core.RequestMeta {
-	m := core.RequestMeta{ClientIP: a.ClientIP(r.RemoteAddr, forwardedFor(r)), UserAgent: r.Header("User-Agent")}
+	m := core.RequestMeta{ClientIP: a.ClientIP(r.RemoteAddr, forwardedFor(r)), UserAgent: r.Headers.Get("User-Agent")}
 	if r.Context == nil {
 		return m
 	}
@@ -78,10 +78,7 @@ func (a *API) Meta(r *Request) core.RequestMeta {
 // appends a line of its own after the client's must be read last, not
 // first.
 func forwardedFor(r *Request) string {
-	if r.HeaderValues == nil {
-		return r.Header("X-Forwarded-For")
-	}
-	return strings.Join(r.HeaderValues("X-Forwarded-For"), ",")
+	return strings.Join(r.Headers.Values("X-Forwarded-For"), ",")
 }
 
 // ParseTrustedProxies parses a comma-separated list of IPs and CIDR prefixes

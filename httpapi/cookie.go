@@ -104,7 +104,9 @@ func (t *cookieTransport) set(token string) Header { return t.header(token, t.ma
 func (t *cookieTransport) clear() Header { return t.header(`""`, 0) }
 
 // read returns the cookie's value in r ("" if absent).
-func (t *cookieTransport) read(r *Request) string { return cookieValue(r.Header("Cookie"), t.name) }
+func (t *cookieTransport) read(r *Request) string {
+	return cookieValue(r.Headers.Get("Cookie"), t.name)
+}
 
 // cookieValue finds name in a Cookie header, leniently: malformed pairs
 // are skipped, surrounding quotes removed.
@@ -165,7 +167,7 @@ func (a *API) cookieAuth(r *Request, access core.Access) (*core.Principal, *Resp
 		}
 		return nil, resp
 	}
-	if !safeMethod(r.Method) && !a.csrfValid(p, r.Header(CSRFHeader)) && r.Header("Sec-Fetch-Site") != "same-origin" {
+	if !safeMethod(r.Method) && !a.csrfValid(p, r.Headers.Get(CSRFHeader)) && r.Headers.Get("Sec-Fetch-Site") != "same-origin" {
 		return nil, rawJSON(http.StatusForbidden, bodyCSRF)
 	}
 	return p, nil

@@ -156,18 +156,11 @@ func (w *fuzzWorld) serve(t *testing.T, ep httpapi.Endpoint, rq fuzzRequest) *ht
 			}
 			return v[0], true
 		},
-		Header: func(name string) string {
-			switch http.CanonicalHeaderKey(name) {
-			case "Authorization":
-				return rq.auth
-			case "Content-Type":
-				return rq.ctype
-			case "Cookie":
-				return rq.cookie
-			case "User-Agent":
-				return "fuzz"
-			}
-			return ""
+		Headers: http.Header{
+			"Authorization": {rq.auth},
+			"Content-Type":  {rq.ctype},
+			"Cookie":        {rq.cookie},
+			"User-Agent":    {"fuzz"},
 		},
 		Body:         body,
 		BodyTooLarge: tooLarge,

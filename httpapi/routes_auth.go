@@ -18,7 +18,7 @@ type form map[string]string
 // multipart/form-data body; any other body has no form fields.
 func parseForm(r *Request) (form, *Response) {
 	f := form{}
-	mt, params, _ := mime.ParseMediaType(r.Header("Content-Type"))
+	mt, params, _ := mime.ParseMediaType(r.Headers.Get("Content-Type"))
 	switch mt {
 	case "application/x-www-form-urlencoded":
 		vals, err := url.ParseQuery(string(r.Body))

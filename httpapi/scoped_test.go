@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"testing"
 	"time"
 
@@ -102,7 +103,7 @@ func TestAuthenticateScoped(t *testing.T) {
 	}
 	// The standard flavour is unchanged.
 	_, resp := api.AuthenticateRequest(&httpapi.Request{Context: ctx, Method: "GET",
-		Header: func(string) string { return "Bearer not-a-valid-jwt" }}, core.AccessActive)
+		Headers: http.Header{"Authorization": {"Bearer not-a-valid-jwt"}}}, core.AccessActive)
 	require.NotNil(t, resp)
 	assert.JSONEq(t, `{"detail":"Unauthorized"}`, string(resp.Body))
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // The glue shared by the adapters built on net/http (net/http itself and
@@ -18,24 +17,13 @@ import (
 // http.ServeMux, c.Param for gin).
 func HTTPRequest(r *http.Request, pathValue func(name string) string) *Request {
 	return &Request{
-		Context:      r.Context(),
-		Method:       r.Method,
-		PathValue:    pathValue,
-		Query:        QueryFunc(r.URL.RawQuery),
-		Header:       header(r),
-		HeaderValues: r.Header.Values,
-		RemoteAddr:   r.RemoteAddr,
-	}
-}
-
-// header is Request.Header for r: its header fields, and the Host, which
-// net/http keeps out of r.Header (fasthttp has it among the headers).
-func header(r *http.Request) func(name string) string {
-	return func(name string) string {
-		if strings.EqualFold(name, "Host") {
-			return r.Host
-		}
-		return r.Header.Get(name)
+		Context:    r.Context(),
+		Method:     r.Method,
+		PathValue:  pathValue,
+		Query:      QueryFunc(r.URL.RawQuery),
+		Headers:    r.Header,
+		Host:       r.Host,
+		RemoteAddr: r.RemoteAddr,
 	}
 }
 

@@ -151,7 +151,7 @@ func readBody(r *Request) (body, *Response) {
 	if len(r.Body) == 0 {
 		return body{kind: bodyNone}, nil
 	}
-	if !isJSONContentType(r.Header("Content-Type")) {
+	if !isJSONContentType(r.Headers.Get("Content-Type")) {
 		return body{kind: bodyRaw, raw: r.Body}, nil
 	}
 	src := bytes.TrimPrefix(r.Body, []byte(utf8BOM))

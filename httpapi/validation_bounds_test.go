@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -30,12 +31,7 @@ func register(t *testing.T, body string) *httpapi.Response {
 		if ep.Path == "/auth/register" {
 			return ep.Handle(&httpapi.Request{
 				Context: context.Background(), Method: "POST", Body: []byte(body), RemoteAddr: "192.0.2.1:1",
-				Header: func(name string) string {
-					if name == "Content-Type" {
-						return "application/json"
-					}
-					return ""
-				},
+				Headers: http.Header{"Content-Type": {"application/json"}},
 			})
 		}
 	}

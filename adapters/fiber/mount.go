@@ -41,22 +41,29 @@ func (k *Kit) handler(ep httpapi.Endpoint) fiber.Handler {
 func newRequest(c *fiber.Ctx) *httpapi.Request {
 	fr := c.Request()
 	return &httpapi.Request{
-		Context:      c.UserContext(),
-		Method:       strings.Clone(c.Method()),
-		PathValue:    func(name string) string { return pathValue(c, name) },
-		Header:       func(name string) string { return string(fr.Header.Peek(name)) },
-		HeaderValues: func(name string) []string { return headerValues(fr, name) },
-		RemoteAddr:   c.Context().RemoteAddr().String(),
+		Context:    c.UserContext(),
+		Method:     strings.Clone(c.Method()),
+		PathValue:  func(name string) string { return pathValue(c, name) },
+		Headers:    (*headers)(&fr.Header),
+		Host:       string(fr.Host()),
+		RemoteAddr: c.Context().RemoteAddr().String(),
 		// net/http's parser, for the same answer to odd query strings
 		// (";", bad escapes, repeated keys).
 		Query: httpapi.QueryFunc(string(fr.URI().QueryString())),
 	}
 }
 
-// headerValues copies every field line of header name, in order (nil when
-// there is none).
-func headerValues(fr *fasthttp.Request, name string) []string {
-	all := fr.Header.PeekAll(name)
+// headers are fasthttp's request headers as httpapi.Headers. Every value
+// is a copy: fasthttp reuses its buffers after the handler returns.
+type headers fasthttp.RequestHeader
+
+// Get returns a copy of the first value of name.
+func (h *headers) Get(name string) string { return string((*fasthttp.RequestHeader)(h).Peek(name)) }
+
+// Values copies every field line of name, in order (nil when there is
+// none).
+func (h *headers) Values(name string) []string {
+	all := (*fasthttp.RequestHeader)(h).PeekAll(name)
 	if len(all) == 0 {
 		return nil
 	}
