@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"testing"
+	"time"
 
 	nethttpauth "github.com/zincware/zndraw-auth-go/adapters/nethttp"
 	"github.com/zincware/zndraw-auth-go/conformance"
@@ -273,4 +274,35 @@ func TestDeclaredCosts(t *testing.T) {
 			t.Errorf("%s declares %+v but takes at most %+v", id, declared[id], m)
 		}
 	}
+}
+
+// TestTestServiceForwardsTheFeed: the test service checks tokens as a
+// deployment on the same store does, with the store's change feed live;
+// its simulated outage breaks the feed at once (token checks then read the
+// store and fail closed) and Up brings it back.
+func TestTestServiceForwardsTheFeed(t *testing.T) {
+	svc, _, _, target := conformance.NewTestService(t, conformance.ModeProduction, memstore.New())
+	waitFeed := func(want core.ChangeFeedState) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for svc.ChangeFeedStatus().State != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("feed %v, want %v", svc.ChangeFeedStatus().State, want)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitFeed(core.ChangeFeedLive)
+	losses := svc.ChangeFeedStatus().Losses
+	if err := target.Outage.Down(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	waitFeed(core.ChangeFeedDown)
+	if got := svc.ChangeFeedStatus().Losses; got <= losses {
+		t.Errorf("losses %d after the outage, want more than %d", got, losses)
+	}
+	if err := target.Outage.Up(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	waitFeed(core.ChangeFeedLive)
 }

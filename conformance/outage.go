@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -14,16 +15,31 @@ import (
 )
 
 // outageStore is a core.Store that fails every call with
-// core.ErrUnavailable while it is down: the outage of NewTestService.
+// core.ErrUnavailable while it is down: the outage of NewTestService. It
+// offers the change feed of feed (nil: none).
 type outageStore struct {
 	core.Store
+	feed core.ChangeFeed
 	down atomic.Bool
+
+	subsMu     sync.Mutex
+	broken     context.Context // done when an outage starts; nil until a subscription asks
+	breakFeeds context.CancelFunc
 }
 
 var _ Outage = (*outageStore)(nil)
 
 // Down implements Outage.
-func (o *outageStore) Down(context.Context) error { o.down.Store(true); return nil }
+func (o *outageStore) Down(context.Context) error {
+	o.down.Store(true)
+	o.subsMu.Lock()
+	defer o.subsMu.Unlock()
+	if o.breakFeeds != nil {
+		o.breakFeeds()
+		o.broken, o.breakFeeds = nil, nil
+	}
+	return nil
+}
 
 // Up implements Outage.
 func (o *outageStore) Up(context.Context) error { o.down.Store(false); return nil }
@@ -221,4 +237,59 @@ func runShell(ctx context.Context, cmd string) error {
 		return fmt.Errorf("%q: %w: %s", cmd, err, strings.TrimSpace(string(out)))
 	}
 	return nil
+}
+
+// SubscribeChanges implements core.ChangeFeed with the feed of the store
+// the test service runs on, if it has one, so the in-process suite checks
+// tokens as a deployment does. A simulated outage breaks every
+// subscription at once (their Next fails) and refuses new ones until Up,
+// as a cut database connection does.
+func (o *outageStore) SubscribeChanges(ctx context.Context, heartbeat time.Duration) (core.ChangeSubscription, error) {
+	if o.feed == nil {
+		return nil, core.ErrNoChangeFeed
+	}
+	if err := o.err(); err != nil {
+		return nil, err
+	}
+	sub, err := o.feed.SubscribeChanges(ctx, heartbeat)
+	if err != nil {
+		return nil, err
+	}
+	return &outageSubscription{ChangeSubscription: sub, o: o, broken: o.brokenContext()}, nil
+}
+
+// brokenContext is done once the current outage starts.
+func (o *outageStore) brokenContext() context.Context {
+	o.subsMu.Lock()
+	defer o.subsMu.Unlock()
+	if o.broken == nil {
+		o.broken, o.breakFeeds = context.WithCancel(context.Background())
+	}
+	if o.down.Load() {
+		// Down came between SubscribeChanges' check and here.
+		broken, cancel := context.WithCancel(context.Background())
+		cancel()
+		return broken
+	}
+	return o.broken
+}
+
+// outageSubscription is a subscription that a simulated outage breaks.
+type outageSubscription struct {
+	core.ChangeSubscription
+	o      *outageStore
+	broken context.Context
+}
+
+// Next implements core.ChangeSubscription: the store's next event, or the
+// outage's error once it started.
+func (s *outageSubscription) Next(ctx context.Context) (core.Change, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(s.broken, cancel)()
+	c, err := s.ChangeSubscription.Next(ctx)
+	if s.broken.Err() != nil {
+		return core.Change{}, fmt.Errorf("conformance: simulated outage: %w", core.ErrUnavailable)
+	}
+	return c, err
 }

@@ -37,7 +37,9 @@ const (
 // The Service runs on a thin wrapper of store that tracks users: when t
 // ends, every user created after NewTestService returned must have been
 // deleted again (the suite cleans up after itself), or t fails listing
-// them. The Service is closed when t ends.
+// them. When store offers a change feed, the wrapper passes it on, so
+// tokens are checked as in a deployment on that store; the outage breaks
+// it as a cut connection would. The Service is closed when t ends.
 //
 // The returned Target has everything but BaseURL and Handler:
 // ResetAndVerify and DemoRoutes are true, so the caller must mount every
@@ -69,6 +71,9 @@ func NewTestService(t testing.TB, mode Mode, store core.Store, opts ...TestOptio
 	mailbox := NewMemoryMailbox()
 	ledger := &userLedger{Store: store, live: make(map[uuid.UUID]string)}
 	outage := &outageStore{Store: ledger}
+	if feed, ok := store.(core.ChangeFeed); ok {
+		outage.feed = feed
+	}
 	svc, err := core.New(outage, settings,
 		core.WithHasher(password.New(password.TestParams)),
 		core.WithClock(clock),
