@@ -296,8 +296,8 @@ func TestFeedSilentSubscription(t *testing.T) {
 	assert.Equal(t, uint64(1), status.Losses)
 	require.ErrorIs(t, e.check(e.svc, tokU, core.AccessActive), core.ErrUnauthorized, "still revoked after resubscribing")
 	require.ErrorIs(t, e.check(e.svc, tokV, core.AccessActive), core.ErrUnauthorized, "still deactivated after resubscribing")
-	assert.Len(t, e.logs.find(t, "change feed lost"), 1)
-	assert.Len(t, e.logs.find(t, "change feed live again"), 1)
+	assert.Len(t, e.logs.Find(t, "change feed lost"), 1)
+	assert.Len(t, e.logs.Find(t, "change feed live again"), 1)
 }
 
 // TestFeedLostSubscription: while the subscription is down every check
@@ -422,7 +422,7 @@ func TestFeedUnsupported(t *testing.T) {
 	e := newEnv(t, withStore(st), cacheTTL(ttl))
 	e.mem = st.feedStore.(*memstore.Store)
 	eventually(t, "the Service gives up on the feed", func() error {
-		if len(e.logs.find(t, "offers no change feed")) == 0 {
+		if len(e.logs.Find(t, "offers no change feed")) == 0 {
 			return errors.New("no log yet")
 		}
 		return nil

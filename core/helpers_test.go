@@ -20,6 +20,7 @@ import (
 
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/internal/logtest"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
 
@@ -47,69 +48,8 @@ func (c *manualClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers and readers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Reset()
-}
-
-// records returns the captured JSON log records.
-func (b *syncBuffer) records(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
-		if line == "" {
-			continue
-		}
-		var m map[string]any
-		require.NoError(t, json.Unmarshal([]byte(line), &m), line)
-		out = append(out, m)
-	}
-	return out
-}
-
-// find returns the records whose msg contains sub.
-func (b *syncBuffer) find(t *testing.T, sub string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, r := range b.records(t) {
-		if msg, _ := r["msg"].(string); strings.Contains(msg, sub) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// events returns the security events named name (see
-// core.SecurityEventMessage).
-func (b *syncBuffer) events(t *testing.T, name string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, r := range b.records(t) {
-		if r["msg"] == core.SecurityEventMessage && r["event"] == name {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+// syncBuffer captures the Service's JSON log lines.
+type syncBuffer = logtest.Buffer
 
 // quiet discards log output.
 var quiet = slog.New(slog.DiscardHandler)

@@ -93,7 +93,7 @@ func TestAfterHookErrorsAreLoggedNotReturned(t *testing.T) {
 			require.NoError(t, e.svc.Drain(e.ctx), "delivery hooks run in the background")
 			require.NotEmpty(t, e.hooks.named(tc.hook), "the hook ran")
 			var found bool
-			for _, r := range e.logs.find(t, "after-hook failed") {
+			for _, r := range e.logs.Find(t, "after-hook failed") {
 				if r["hook"] == tc.hook {
 					found = true
 					assert.Equal(t, "ERROR", r["level"])

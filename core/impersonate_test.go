@@ -40,14 +40,14 @@ func TestMintImpersonationToken(t *testing.T) {
 		{"impersonation principal", impP, target.ID, core.ErrForbidden},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e.logs.reset()
+			e.logs.Reset()
 			e.hooks.reset()
 			tok, err := e.svc.MintImpersonationToken(e.ctx, tc.p, tc.target, core.RequestMeta{ClientIP: "192.0.2.9"})
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
 				assert.Empty(t, tok)
 				assert.Empty(t, e.hooks.names())
-				assert.Empty(t, e.logs.events(t, "impersonate"))
+				assert.Empty(t, e.logs.Events(t, "impersonate"))
 				return
 			}
 			require.NoError(t, err)
@@ -55,7 +55,7 @@ func TestMintImpersonationToken(t *testing.T) {
 			assert.Equal(t, tc.target, p.User.ID)
 			assert.Equal(t, admin.ID, p.Token.ImpersonatedBy)
 
-			recs := e.logs.events(t, "impersonate")
+			recs := e.logs.Events(t, "impersonate")
 			require.Len(t, recs, 1, "one audit line")
 			assert.Equal(t, admin.ID.String(), recs[0]["admin_id"])
 			assert.Equal(t, tc.target.String(), recs[0]["user_id"])
@@ -78,5 +78,5 @@ func TestMintImpersonationTokenHookErrorIsLogged(t *testing.T) {
 	tok, err := e.svc.MintImpersonationToken(e.ctx, e.principal(e.login("admin@example.com")), target.ID, core.RequestMeta{})
 	require.NoError(t, err)
 	assert.NotEmpty(t, tok)
-	require.Len(t, e.logs.find(t, "after-hook failed"), 1)
+	require.Len(t, e.logs.Find(t, "after-hook failed"), 1)
 }

@@ -195,5 +195,5 @@ func TestEmailChangesLimited(t *testing.T) {
 		_, err := e.svc.UpdateUser(e.ctx, e.get(u.ID), core.UserUpdate{Email: &next}, meta)
 		require.NoError(t, err)
 	}
-	assert.True(t, slices.ContainsFunc(e.logs.events(t, "rate_limited"), func(r map[string]any) bool { return r["limit"] == "email:user" }))
+	assert.True(t, slices.ContainsFunc(e.logs.Events(t, "rate_limited"), func(r map[string]any) bool { return r["limit"] == "email:user" }))
 }

@@ -165,7 +165,7 @@ func TestLoginUnknownHashFormat(t *testing.T) {
 				_, err = e.svc.Login(e.ctx, "odd@example.com", testPassword, core.RequestMeta{})
 			})
 			require.ErrorIs(t, err, core.ErrBadCredentials)
-			recs := e.logs.find(t, "unreadable")
+			recs := e.logs.Find(t, "unreadable")
 			require.Len(t, recs, 1, "the unreadable hash is logged")
 			assert.Equal(t, u.ID.String(), recs[0]["user_id"])
 			assert.NotContains(t, e.logs.String(), testPassword)
@@ -212,7 +212,7 @@ func TestLoginAfterHookErrorDoesNotFailLogin(t *testing.T) {
 	e.hooks.failWith("OnAfterLogin", assert.AnError)
 	tok := e.login("a@example.com")
 	e.principal(tok)
-	require.Len(t, e.logs.find(t, "after-hook failed"), 1)
+	require.Len(t, e.logs.Find(t, "after-hook failed"), 1)
 }
 
 func TestLoginStoreOutage(t *testing.T) {
@@ -248,7 +248,7 @@ func TestLoginStoreOutage(t *testing.T) {
 		e.login("legacy@example.com")
 		st.recover()
 		assert.Equal(t, string(bc), e.get(u.ID).HashedPassword)
-		assert.Len(t, e.logs.find(t, "hash upgrade failed"), 1)
+		assert.Len(t, e.logs.Find(t, "hash upgrade failed"), 1)
 	})
 }
 

@@ -200,7 +200,7 @@ func TestResetPassword(t *testing.T) {
 		tok := e.forgotToken("a@example.com")
 		e.hooks.failWith("OnAfterResetPassword", errors.New("boom"))
 		require.NoError(t, e.svc.ResetPassword(e.ctx, tok, "a new passphrase", core.RequestMeta{}))
-		require.Len(t, e.logs.find(t, "after-hook failed"), 1)
+		require.Len(t, e.logs.Find(t, "after-hook failed"), 1)
 	})
 	t.Run("store outage does not consume the token", func(t *testing.T) {
 		st := newFaultyStore()

@@ -152,7 +152,7 @@ func TestRegisterOnAfterRegister(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "a@example.com", u.Email)
 		assert.Equal(t, u, e.get(u.ID), "the user persists")
-		recs := e.logs.find(t, "after-hook failed")
+		recs := e.logs.Find(t, "after-hook failed")
 		require.Len(t, recs, 1)
 		assert.Equal(t, "OnAfterRegister", recs[0]["hook"])
 		assert.Equal(t, "ERROR", recs[0]["level"])

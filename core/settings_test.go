@@ -257,7 +257,7 @@ func warnings(t *testing.T, settings core.Settings) []string {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = svc.Close() })
 	var warned []string
-	for _, r := range logs.records(t) {
+	for _, r := range logs.Records(t) {
 		if r["level"] == "WARN" {
 			warned = append(warned, r["msg"].(string))
 		}

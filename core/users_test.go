@@ -188,7 +188,7 @@ func TestUpdateUserEdgeCases(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, got.IsSuperuser)
 		assert.True(t, e.get(u.ID).IsSuperuser)
-		require.Len(t, e.logs.find(t, "after-hook failed"), 1)
+		require.Len(t, e.logs.Find(t, "after-hook failed"), 1)
 	})
 	t.Run("deactivating an inactive user does not bump", func(t *testing.T) {
 		e := newEnv(t)
@@ -250,7 +250,7 @@ func TestDeleteUser(t *testing.T) {
 		require.NoError(t, e.svc.DeleteUser(e.ctx, u, core.RequestMeta{}))
 		_, err := e.mem.GetUser(e.ctx, u.ID)
 		require.ErrorIs(t, err, core.ErrNotFound)
-		require.Len(t, e.logs.find(t, "after-hook failed"), 1)
+		require.Len(t, e.logs.Find(t, "after-hook failed"), 1)
 	})
 	t.Run("unknown user", func(t *testing.T) {
 		e := newEnv(t)

@@ -1,37 +1,18 @@
 package serve_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/zincware/zndraw-auth-go/internal/logtest"
 	"github.com/zincware/zndraw-auth-go/serve"
 )
-
-// lockedBuffer is a bytes.Buffer for a logger written from goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // drainer counts Drain and Close calls, and records their order.
 type drainer struct {
@@ -56,7 +37,7 @@ func (d *drainer) Close() error {
 // ends it shuts down, waits for the deliveries, closes the drainer (the
 // Service's change feed), and ListenAndServe returns nil.
 func TestListenAndServe(t *testing.T) {
-	logs := &lockedBuffer{}
+	logs := &logtest.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	ctx, cancel := context.WithCancel(t.Context())
 	srv := serve.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("hello")) }), serve.Timeouts{})

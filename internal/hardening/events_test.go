@@ -20,9 +20,9 @@ func TestSecurityEventsLogged(t *testing.T) {
 	admin := s.user("admin@example.com", true)
 	user := s.user("user@example.com", false)
 
-	s.logs.reset()
+	s.logs.Reset()
 	tok := s.token(user.Email, userPassword)
-	recs := s.logs.records(t)
+	recs := s.logs.Records(t)
 	if len(recs) != 1 || recs[0]["event"] != "login" || recs[0]["method"] != "password" ||
 		recs[0]["user_id"] != user.ID.String() || recs[0]["client_ip"] != "127.0.0.1" {
 		t.Fatalf("a successful login logged %d lines, want exactly one login event with user_id and client_ip: %v", len(recs), recs)
@@ -43,7 +43,7 @@ func TestSecurityEventsLogged(t *testing.T) {
 	}
 
 	count := map[string]int{}
-	for _, r := range s.logs.records(t) {
+	for _, r := range s.logs.Records(t) {
 		if ev, _ := r["event"].(string); ev != "" {
 			count[ev]++
 			if r["client_ip"] == nil || r["client_ip"] == "" {
@@ -67,5 +67,5 @@ func TestSecurityEventsLogged(t *testing.T) {
 		}
 	}
 	t.Logf("1 successful login → 1 line; 300 failed logins from 10 addresses (%s) and 120 failed resets from 3 (%s) → %v (%d lines in all)",
-		&logins, &resets, count, len(s.logs.records(t)))
+		&logins, &resets, count, len(s.logs.Records(t)))
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/zincware/zndraw-auth-go/core/password"
 	"github.com/zincware/zndraw-auth-go/hooks"
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/logtest"
 	"github.com/zincware/zndraw-auth-go/internal/pgtest"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
@@ -515,40 +516,8 @@ func (s *server) verifyToken(email string) string {
 	return tok
 }
 
-// logBuffer collects JSON log lines; safe for concurrent writers.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// records decodes every line.
-func (b *logBuffer) records(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
-		if line == "" {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("log line is not JSON: %q", line)
-		}
-		out = append(out, m)
-	}
-	return out
-}
+// logBuffer collects the server's JSON log lines.
+type logBuffer = logtest.Buffer
 
 // ---- concurrency ----
 

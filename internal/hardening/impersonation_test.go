@@ -138,7 +138,7 @@ func TestImpersonationAudit(t *testing.T) {
 	tokens = append(tokens, adminTok)
 
 	var minted []map[string]any
-	for _, rec := range s.logs.records(t) {
+	for _, rec := range s.logs.Records(t) {
 		if rec["event"] == "impersonate" || strings.Contains(fmt.Sprint(rec["msg"]), "minted token") {
 			minted = append(minted, rec)
 		}
@@ -228,7 +228,7 @@ func TestImpersonationWritesNameTheAdmin(t *testing.T) {
 		{"delete", victim.ID.String(), admin.ID.String(), ""},
 	}
 	var got []map[string]any
-	for _, rec := range logs.records(t) {
+	for _, rec := range logs.Records(t) {
 		if ev := rec["event"]; rec["msg"] == core.SecurityEventMessage && (ev == "update" || ev == "logout" || ev == "delete") {
 			got = append(got, rec)
 		}

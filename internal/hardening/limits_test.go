@@ -92,7 +92,7 @@ func TestResetPasswordPolicyFirstAndLimited(t *testing.T) {
 		json: map[string]string{"token": tok, "password": "a long enough password"}}), 3600)
 	requireStatus(t, s.do(request{method: "POST", path: "/auth/reset-password", header: from("203.0.113.10"),
 		json: map[string]string{"token": tok, "password": "a long enough password"}}), http.StatusOK, "")
-	failed := s.logs.events(t, "reset_failed")
+	failed := s.logs.Events(t, "reset_failed")
 	if len(failed) != 1 || failed[0]["reason"] != "invalid_password" || failed[0]["user_id"] != u.ID.String() {
 		t.Fatalf("reset_failed lines: %v; want one (the first of the window) for %s", failed, u.ID)
 	}
@@ -171,7 +171,7 @@ func TestCLICodeGuessingLimited(t *testing.T) {
 	requireStatus(t, s.do(request{method: "DELETE", path: "/auth/cli-login/" + code, token: stranger}), http.StatusNotFound, "Challenge not found")
 	requireStatus(t, s.do(request{method: "DELETE", path: "/auth/cli-login/" + code, token: approver}), http.StatusNoContent, "")
 
-	failed, limited := s.logs.events(t, "cli_code_failed"), s.logs.events(t, "cli_code_limited")
+	failed, limited := s.logs.Events(t, "cli_code_failed"), s.logs.Events(t, "cli_code_limited")
 	logs := s.logs.String()
 	for _, code := range codes {
 		if strings.Contains(logs, code) {
@@ -218,7 +218,7 @@ func TestForgotPasswordDeliveryOffTheRequestPath(t *testing.T) {
 	if n := delivered.Load(); n != 3 {
 		t.Fatalf("%d reset mails delivered for 6 requests, want the cap 3", n)
 	}
-	if n := len(s.logs.events(t, "mail_capped")); n != 1 {
+	if n := len(s.logs.Events(t, "mail_capped")); n != 1 {
 		t.Fatalf("%d mail_capped lines, want 1", n)
 	}
 	t.Logf("6 forgot-password requests from 3 addresses while the delivery hook blocked: 6×202 at once; 3 mails delivered (cap 3), 1 mail_capped line")

@@ -30,26 +30,6 @@ func withHooks(h core.Hooks) option {
 	return func(c *serverConfig) { c.extraHooks = append(c.extraHooks, h) }
 }
 
-// events returns the security events named name the server logged (see
-// core.SecurityEventMessage).
-func (b *logBuffer) events(t *testing.T, name string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, r := range b.records(t) {
-		if r["msg"] == core.SecurityEventMessage && r["event"] == name {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// reset forgets the lines logged so far.
-func (b *logBuffer) reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Reset()
-}
-
 // attack sends wrong passwords for one account from several addresses, as
 // fast as the server answers, until stop.
 type attack struct {
