@@ -179,7 +179,7 @@ func TestFeedPropagatesEveryChange(t *testing.T) {
 			require.NoError(e.t, b.Logout(e.ctx, p, core.RequestMeta{}))
 		}, wantAfter: core.ErrUnauthorized},
 		{name: "logout everywhere", act: func(e *env, b *core.Service, u, _ core.User, _ string) {
-			require.NoError(e.t, b.LogoutEverywhere(e.ctx, u))
+			require.NoError(e.t, b.LogoutEverywhere(e.ctx, u, core.RequestMeta{}))
 		}, wantAfter: core.ErrUnauthorized},
 		{name: "password change", act: func(e *env, b *core.Service, u, _ core.User, _ string) {
 			_, err := b.UpdateSelf(e.ctx, &core.Principal{User: u}, core.UserUpdate{Password: ptr("another passphrase")}, core.RequestMeta{})

@@ -40,7 +40,7 @@ func TestImpersonationTokenEndsWithAdminVersion(t *testing.T) {
 			require.NoError(e.t, e.svc.ResetPassword(e.ctx, e.forgotToken(admin.Email), "another-password", core.RequestMeta{}))
 		}, false},
 		{"logout everywhere", func(e *env, admin core.User, _ string) {
-			require.NoError(e.t, e.svc.LogoutEverywhere(e.ctx, admin))
+			require.NoError(e.t, e.svc.LogoutEverywhere(e.ctx, admin, core.RequestMeta{}))
 		}, false},
 		{"deactivated and reactivated", updates(core.UserUpdate{IsActive: ptr(false)}, core.UserUpdate{IsActive: ptr(true)}), false},
 		{"demoted and promoted again", updates(core.UserUpdate{IsSuperuser: ptr(false)}, core.UserUpdate{IsSuperuser: ptr(true)}), false},
@@ -100,7 +100,7 @@ func TestImpersonationTokenWithoutAdminVersion(t *testing.T) {
 	p := e.principal(tok)
 	require.Equal(t, admin.ID, p.Token.ImpersonatedBy)
 	require.Zero(t, p.Token.ImpersonatorVersion)
-	require.NoError(t, e.svc.LogoutEverywhere(e.ctx, admin))
+	require.NoError(t, e.svc.LogoutEverywhere(e.ctx, admin, core.RequestMeta{}))
 	_, err := e.svc.CurrentUser(e.ctx, tok, core.AccessActive)
 	require.ErrorIs(t, err, core.ErrUnauthorized)
 }

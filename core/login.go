@@ -161,14 +161,18 @@ func (s *Service) Logout(ctx context.Context, p *Principal, meta RequestMeta) er
 }
 
 // LogoutEverywhere invalidates every token of user minted so far (it bumps
-// the user's token version); tokens minted afterwards work.
-func (s *Service) LogoutEverywhere(ctx context.Context, user User) error {
+// the user's token version); tokens minted afterwards work. meta describes
+// the request that asked for it and is logged with the security event; when
+// it names no actor, the caller the adapters' middleware stored in ctx is
+// logged as the actor.
+func (s *Service) LogoutEverywhere(ctx context.Context, user User, meta RequestMeta) error {
+	meta = actingMeta(ctx, meta, nil)
 	if _, err := s.store.UpdateUser(ctx, user.ID, UserPatch{BumpTokenVersion: true}); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return ErrUserNotFound
 		}
 		return s.storeErr("logout everywhere", err)
 	}
-	s.event(ctx, slog.LevelInfo, "logout_everywhere", RequestMeta{}, userAttr(user.ID))
+	s.event(ctx, slog.LevelInfo, "logout_everywhere", meta, userAttr(user.ID))
 	return nil
 }

@@ -284,7 +284,7 @@ func TestLogoutStoreOutage(t *testing.T) {
 	require.ErrorIs(t, e.svc.Logout(e.ctx, p, core.RequestMeta{}), core.ErrServiceUnavailable)
 	assert.Empty(t, e.hooks.named("OnAfterLogout"))
 	st.fail("UpdateUser")
-	require.ErrorIs(t, e.svc.LogoutEverywhere(e.ctx, p.User), core.ErrServiceUnavailable)
+	require.ErrorIs(t, e.svc.LogoutEverywhere(e.ctx, p.User, core.RequestMeta{}), core.ErrServiceUnavailable)
 	st.recover()
 	e.principal(tok)
 }
@@ -293,12 +293,34 @@ func TestLogoutEverywhere(t *testing.T) {
 	e := newEnv(t)
 	u := e.user("a@example.com")
 	before := []string{e.login("a@example.com"), e.login("a@example.com")}
-	require.NoError(t, e.svc.LogoutEverywhere(e.ctx, u))
+	require.NoError(t, e.svc.LogoutEverywhere(e.ctx, u, core.RequestMeta{}))
 	after := e.login("a@example.com") // same clock instant
 	for _, tok := range before {
 		_, err := e.svc.CurrentUser(e.ctx, tok, core.AccessActive)
 		require.ErrorIs(t, err, core.ErrUnauthorized)
 	}
 	e.principal(after)
-	require.ErrorIs(t, e.svc.LogoutEverywhere(e.ctx, core.User{ID: uuid.New()}), core.ErrUserNotFound)
+	require.ErrorIs(t, e.svc.LogoutEverywhere(e.ctx, core.User{ID: uuid.New()}, core.RequestMeta{}), core.ErrUserNotFound)
+}
+
+// The security event of a logout everywhere names the request and who
+// acted: the admin passed in the request's metadata, or the caller the
+// adapters' middleware put in the context.
+func TestLogoutEverywhereLogsTheActor(t *testing.T) {
+	e := newEnv(t)
+	u := e.user("a@example.com")
+	admin := e.user("admin@example.com")
+	meta := core.RequestMeta{ClientIP: "192.0.2.7", UserAgent: "ops-console", ActorID: admin.ID}
+	require.NoError(t, e.svc.LogoutEverywhere(e.ctx, u, meta))
+	ctx := core.ContextWithPrincipal(e.ctx, e.principal(e.login("a@example.com")))
+	require.NoError(t, e.svc.LogoutEverywhere(ctx, u, core.RequestMeta{ClientIP: "192.0.2.8"}))
+
+	recs := e.logs.Events(t, "logout_everywhere")
+	require.Len(t, recs, 2)
+	assert.Equal(t, u.ID.String(), recs[0]["user_id"])
+	assert.Equal(t, "192.0.2.7", recs[0]["client_ip"])
+	assert.Equal(t, "ops-console", recs[0]["user_agent"])
+	assert.Equal(t, admin.ID.String(), recs[0]["actor_id"])
+	assert.Equal(t, "192.0.2.8", recs[1]["client_ip"])
+	assert.Equal(t, u.ID.String(), recs[1]["actor_id"], "the caller in the context is the actor")
 }

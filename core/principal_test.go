@@ -209,7 +209,7 @@ func TestCurrentUserUserState(t *testing.T) {
 			require.NoError(t, e.svc.ResetPassword(e.ctx, e.forgotToken(u.Email), "another passphrase", core.RequestMeta{}))
 		}},
 		{"logged out everywhere", func(e *env, u core.User, _ string) {
-			require.NoError(t, e.svc.LogoutEverywhere(e.ctx, u))
+			require.NoError(t, e.svc.LogoutEverywhere(e.ctx, u, core.RequestMeta{}))
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -254,7 +254,7 @@ func TestRevocationIsExact(t *testing.T) {
 			return u
 		}, testPassword},
 		{"logout everywhere", func(e *env, u core.User) core.User {
-			require.NoError(t, e.svc.LogoutEverywhere(e.ctx, u))
+			require.NoError(t, e.svc.LogoutEverywhere(e.ctx, u, core.RequestMeta{}))
 			return e.get(u.ID)
 		}, testPassword},
 	} {
@@ -431,7 +431,7 @@ func TestCurrentUserUnauthorizedReasons(t *testing.T) {
 			assert.Equal(t, r == tc.reason, errors.Is(err, r), "%s: errors.Is(%v, %v)", tc.name, err, r)
 		}
 	}
-	require.NoError(t, e.svc.LogoutEverywhere(e.ctx, u))
+	require.NoError(t, e.svc.LogoutEverywhere(e.ctx, u, core.RequestMeta{}))
 	_, err = e.svc.CurrentUser(e.ctx, tok, core.AccessActive)
 	assert.ErrorIs(t, err, core.ErrInvalidToken, "a token minted before logout everywhere")
 }

@@ -208,7 +208,7 @@ func TestTokenCacheInvalidatedByOwnWrites(t *testing.T) {
 			require.NoError(e.t, e.svc.ResetPassword(e.ctx, e.forgotToken(u.Email), "another passphrase", core.RequestMeta{}))
 		}, wantAfter: core.ErrUnauthorized},
 		{name: "logout everywhere", act: func(e *env, u, _ core.User, _ *core.Principal) {
-			require.NoError(e.t, e.svc.LogoutEverywhere(e.ctx, u))
+			require.NoError(e.t, e.svc.LogoutEverywhere(e.ctx, u, core.RequestMeta{}))
 		}, wantAfter: core.ErrUnauthorized},
 		{name: "verify", act: func(e *env, u, _ core.User, _ *core.Principal) {
 			_, err := e.svc.Verify(e.ctx, e.verifyToken(u.Email), core.RequestMeta{})
@@ -290,7 +290,7 @@ func TestTokenCacheStalenessAcrossInstances(t *testing.T) {
 			require.NoError(e.t, err)
 		}},
 		{name: "logout everywhere", act: func(e *env, b *core.Service, u, _ core.User, _ string) {
-			require.NoError(e.t, b.LogoutEverywhere(e.ctx, u))
+			require.NoError(e.t, b.LogoutEverywhere(e.ctx, u, core.RequestMeta{}))
 		}},
 		{name: "delete", act: func(e *env, b *core.Service, u, _ core.User, _ string) {
 			require.NoError(e.t, b.DeleteUser(e.ctx, u, core.RequestMeta{}))

@@ -149,7 +149,7 @@ func servePropagationChild(rawURL string, noFeed bool) error {
 	kit.Mount(mux)
 	mux.Handle("POST /bench/logout-everywhere", kit.RequireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, _ := core.UserFromContext(r.Context())
-		if err := svc.LogoutEverywhere(r.Context(), *u); err != nil {
+		if err := svc.LogoutEverywhere(r.Context(), *u, core.RequestMeta{}); err != nil {
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}

@@ -196,7 +196,7 @@ func TestKitTokensRevokedExactly(t *testing.T) {
 	k := newKit(t, nil, now)
 	u := k.user(t, "alice@example.com", false)
 	before := k.login(t, u.Email)
-	if err := k.svc.LogoutEverywhere(t.Context(), u); err != nil {
+	if err := k.svc.LogoutEverywhere(t.Context(), u, core.RequestMeta{}); err != nil {
 		t.Fatal(err)
 	}
 	after := k.login(t, u.Email)

@@ -112,7 +112,7 @@ func TestFeedTwoInstances(t *testing.T) {
 			took["logout"] = eventually(t, "logout", rejects(tok))
 
 			u, tok = fresh(false)
-			if err := a.svc.LogoutEverywhere(context.Background(), u); err != nil {
+			if err := a.svc.LogoutEverywhere(context.Background(), u, core.RequestMeta{}); err != nil {
 				t.Fatal(err)
 			}
 			took["logout everywhere"] = eventually(t, "logout everywhere", rejects(tok))

@@ -273,7 +273,7 @@ func TestImpersonationDiesWithAdminVersion(t *testing.T) {
 					requireStatus(t, s.do(request{method: "PATCH", path: "/users/me", token: adminTok, json: map[string]any{"password": userPassword + "!"}}), http.StatusOK, "")
 				}},
 				{"logout everywhere", func(admin core.User, _ string) {
-					if err := s.svc.LogoutEverywhere(context.Background(), admin); err != nil {
+					if err := s.svc.LogoutEverywhere(context.Background(), admin, core.RequestMeta{}); err != nil {
 						t.Fatal(err)
 					}
 				}},

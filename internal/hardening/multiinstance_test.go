@@ -56,7 +56,7 @@ func TestTwoInstancesShareRevocation(t *testing.T) {
 			tok = b.token(u.Email, "changed on b 123")
 			requireStatus(t, a.me(tok), http.StatusOK, "")
 
-			if err := b.svc.LogoutEverywhere(context.Background(), u); err != nil {
+			if err := b.svc.LogoutEverywhere(context.Background(), u, core.RequestMeta{}); err != nil {
 				t.Fatal(err)
 			}
 			rejected("logout everywhere on B", a, tok)
