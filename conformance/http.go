@@ -15,10 +15,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/barrier"
 )
 
 // request is one HTTP request of a case.
@@ -273,27 +273,14 @@ func (c *caseT) parallel(n int, f func(i int) request) []*response {
 		}
 		c.count(budget(b), k, false)
 	}
-	start := make(chan struct{})
-	var ready, wg sync.WaitGroup
-	for i := range n {
-		ready.Add(1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			req := reqs[i]
-			ready.Done()
-			<-start
-			r, err := c.try(req)
-			if err != nil {
-				c.Errorf("concurrent request %d: %v", i, err)
-				return
-			}
-			out[i] = r
-		}()
-	}
-	ready.Wait()
-	close(start)
-	wg.Wait()
+	barrier.Run(n, func(i int) {
+		r, err := c.try(reqs[i])
+		if err != nil {
+			c.Errorf("concurrent request %d: %v", i, err)
+			return
+		}
+		out[i] = r
+	})
 	return out
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/zincware/zndraw-auth-go/core"
+	"github.com/zincware/zndraw-auth-go/internal/barrier"
 )
 
 // racers is how many requests each race sends behind one barrier.
@@ -41,7 +42,7 @@ func TestConcurrentOneTimeSecrets(t *testing.T) {
 func raceSend(t *testing.T, s *server, req func(i int) request, each func(i int, r reply)) *tally {
 	t.Helper()
 	var c tally
-	raceN(racers, func(i int) {
+	barrier.Run(racers, func(i int) {
 		r, err := s.try(context.Background(), req(i))
 		if err != nil {
 			t.Errorf("request %d: %v", i, err)

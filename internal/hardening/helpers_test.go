@@ -521,26 +521,6 @@ type logBuffer = logtest.Buffer
 
 // ---- concurrency ----
 
-// raceN runs f(0..n-1) in n goroutines released at once by one barrier and
-// waits for all of them.
-func raceN(n int, f func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for i := range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			f(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-}
-
 // tally counts statuses (and details) of concurrent replies.
 type tally struct {
 	mu sync.Mutex

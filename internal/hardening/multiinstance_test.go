@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/zincware/zndraw-auth-go/core"
+	"github.com/zincware/zndraw-auth-go/internal/barrier"
 	bunstore "github.com/zincware/zndraw-auth-go/storage/bun"
 )
 
@@ -92,7 +93,7 @@ func TestConcurrentMigrate(t *testing.T) {
 			const instances = 4
 			errs := make([]error, instances)
 			stores := make([]*bunstore.Store, instances)
-			raceN(instances, func(i int) {
+			barrier.Run(instances, func(i int) {
 				db, err := bunstore.Open(context.Background(), rawURL)
 				if err != nil {
 					errs[i] = err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zincware/zndraw-auth-go/core"
 	"github.com/zincware/zndraw-auth-go/core/password"
+	"github.com/zincware/zndraw-auth-go/internal/barrier"
 	memstore "github.com/zincware/zndraw-auth-go/storage/memory"
 )
 
@@ -161,7 +162,7 @@ func TestRateLimitCLIPoll(t *testing.T) {
 	var c tally
 	var mu sync.Mutex
 	var tokens []string
-	raceN(64, func(int) {
+	barrier.Run(64, func(int) {
 		r, err := s.try(t.Context(), request{method: "GET", path: "/auth/cli-login/" + code + "?secret=" + secret})
 		if err != nil {
 			t.Errorf("poll: %v", err)
@@ -293,7 +294,7 @@ func TestRateLimitLoginPerAccountConcurrent(t *testing.T) {
 		withLimits(func(r *core.RateLimitSettings) { r.LoginFailuresPerAccountPerHour = limit }))
 	s.user("victim@example.com", false)
 	var c tally
-	raceN(32, func(i int) {
+	barrier.Run(32, func(i int) {
 		r, err := s.try(t.Context(), request{method: "POST", path: "/auth/jwt/login",
 			form:   url.Values{"username": {"victim@example.com"}, "password": {"wrong password"}},
 			header: map[string]string{"X-Forwarded-For": fmt.Sprintf("203.0.113.%d", i+1)}})

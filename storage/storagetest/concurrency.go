@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zincware/zndraw-auth-go/core"
+	"github.com/zincware/zndraw-auth-go/internal/barrier"
 )
 
 // testConcurrency checks the exactly-once guarantees with concurrency
@@ -65,7 +66,7 @@ func (o *outcome) check(t *testing.T, want error) int {
 // the errors against want.
 func race(name string, want error, f func(i int) error) *outcome {
 	errs := make([]error, concurrency)
-	together(concurrency, func(i int) { errs[i] = f(i) })
+	barrier.Run(concurrency, func(i int) { errs[i] = f(i) })
 	o := &outcome{name: name}
 	for i, err := range errs {
 		o.record(i, err, want)
@@ -219,7 +220,7 @@ func (s suite) testRaceIncrement(t *testing.T) {
 	counts := make([]int64, concurrency)
 	ends := make([]time.Time, concurrency)
 	errs := make([]error, concurrency)
-	together(concurrency, func(i int) {
+	barrier.Run(concurrency, func(i int) {
 		counts[i], ends[i], errs[i] = st.IncrementCounter(t.Context(), key, window, base)
 	})
 	for i, err := range errs {

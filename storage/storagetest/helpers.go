@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -213,22 +212,3 @@ func ptr[T any](v T) *T { return &v }
 
 // concurrency is the number of goroutines of every race test.
 const concurrency = 64
-
-// together runs f(0) … f(n-1) in n goroutines that all wait on one barrier,
-// opened only once every goroutine has started, and returns when all have
-// finished.
-func together(n int, f func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	for i := range n {
-		done.Go(func() {
-			ready.Done()
-			<-start
-			f(i)
-		})
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-}
