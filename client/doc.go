@@ -19,5 +19,6 @@
 //	}
 //
 // Every error the server answers is an *Error carrying the status and the
-// contract's detail; compare it with errors.Is against the Err* values.
+// detail of zndraw-auth's {"detail": ...} body; compare it with errors.Is
+// against the Err* values.
 package client

@@ -86,8 +86,8 @@ func (e *Error) Is(target error) bool {
 	}
 }
 
-// Sentinels for errors.Is. Each matches the status and detail the contract
-// gives that case.
+// Sentinels for errors.Is. Each matches the status and detail a zndraw-auth
+// server answers in that case.
 var (
 	// ErrBadCredentials: 400 LOGIN_BAD_CREDENTIALS (unknown email, wrong
 	// password or inactive user; the server does not say which).

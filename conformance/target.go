@@ -64,8 +64,9 @@ type Target struct {
 	// ChallengeLifetime is a live server's (short) CLI challenge lifetime;
 	// without Clock, expiry cases wait it out, and skip when it is 0.
 	ChallengeLifetime time.Duration
-	// DemoRoutes reports that GET /protected, /protected/superuser and
-	// /protected/optional exist (see the package documentation).
+	// DemoRoutes reports that GET /protected, /protected/superuser,
+	// /protected/optional and /protected/preset-headers exist (see the
+	// package documentation).
 	DemoRoutes bool
 	// SecretKey is the server's access-token signing secret. Cases that
 	// forge tokens with it (no exp, wrong audience, other algorithms) run

@@ -43,7 +43,7 @@
 //
 // # Errors
 //
-// Operations report contract errors as *Error values with a Code (compare
+// Operations report zndraw-auth's errors as *Error values with a Code (compare
 // with errors.Is against ErrBadCredentials, ErrUnauthorized, and the other
 // Err* values); an invalid address is an *InvalidEmailError; a store
 // outage is ErrServiceUnavailable, so callers fail closed. Anything else is

@@ -24,14 +24,14 @@ var (
 	ErrUnavailable = errors.New("zndraw-auth: store unavailable")
 )
 
-// Error is an error the Service reports to its caller with a contract error
-// code of zndraw-auth (the detail of its error answers, e.g.
-// LOGIN_BAD_CREDENTIALS). The HTTP layer maps Code to a status and detail, so it
-// never inspects messages. Compare with errors.Is against the Err* values
+// Error is an error the Service reports to its caller with one of
+// zndraw-auth's error codes (the detail of its error answers, e.g.
+// LOGIN_BAD_CREDENTIALS; see the Code* constants). The HTTP layer maps Code
+// to a status and detail, so it never inspects messages. Compare with errors.Is against the Err* values
 // below (two *Error are equal when their codes are), or use errors.As to read
 // Reason and RetryAfter.
 type Error struct {
-	// Code is the contract's error code, e.g. "LOGIN_BAD_CREDENTIALS".
+	// Code is one of the Code* constants, e.g. "LOGIN_BAD_CREDENTIALS".
 	Code string
 	// Reason is set for the *_INVALID_PASSWORD codes: the policy's message.
 	Reason string

@@ -45,9 +45,10 @@ import "context"
 //     handed over per address and hour.
 //
 // Hooks receive the request's context and a RequestMeta, never a transport
-// request. They must not retain the user values past the call. Logging the
-// security events is not their job: the Service logs every one itself,
-// failures included (see SecurityEventMessage).
+// request. A User they receive includes HashedPassword, which a hook must
+// never log or pass on. Logging the security events is not their job: the
+// Service logs every one itself, failures included (see
+// SecurityEventMessage).
 type Hooks struct {
 	// ValidatePassword checks a new password (register, update, reset)
 	// after the default length policy. email is the address of the account

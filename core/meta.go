@@ -8,7 +8,8 @@ import (
 )
 
 // RequestMeta describes the request an operation runs for. Adapters fill it
-// from the transport; hooks and audit logs read it. It never holds secrets.
+// from the transport; hooks and the security events read it. It never holds
+// secrets.
 type RequestMeta struct {
 	// ClientIP is the peer address, or the address taken from
 	// X-Forwarded-For when the peer is a configured trusted proxy.
@@ -63,12 +64,13 @@ func actingMeta(ctx context.Context, meta RequestMeta, p *Principal) RequestMeta
 const maxLoggedUserAgent = 256
 
 // LogAttrs returns what the request contributes to every security event the
-// Service logs (see SecurityEventMessage): client_ip and user_agent (cut to
-// 256 bytes, made safe as storedText does), then, when the request names them, actor_id (who acted: the
-// admin on /users/{id}) and impersonated_by (the admin behind an
-// impersonation token). A field added to RequestMeta is logged by adding it
-// here.
+// Service logs (see SecurityEventMessage): client_ip, user_agent (invalid
+// UTF-8, control and bidirectional characters replaced by U+FFFD, cut to 256
+// bytes), then, when the request names them, actor_id (who acted: the admin
+// on /users/{id}) and impersonated_by (the admin behind an impersonation
+// token).
 func (m RequestMeta) LogAttrs() []slog.Attr {
+	// A field added to RequestMeta is logged by adding it here.
 	attrs := []slog.Attr{
 		slog.String("client_ip", m.ClientIP),
 		slog.String("user_agent", storedText(m.UserAgent, maxLoggedUserAgent)),

@@ -53,8 +53,8 @@ func WithHasher(h PasswordHasher) Option { return func(s *Service) { s.hasher = 
 // WithClock sets the clock (default: SystemClock).
 func WithClock(c Clock) Option { return func(s *Service) { s.clock = c } }
 
-// WithLogger sets the logger for audit events, warnings and internal errors
-// (default: slog.Default()). Passwords, secrets and tokens are never logged.
+// WithLogger sets the logger for security events (see SecurityEventMessage),
+// warnings and internal errors (default: slog.Default()). Passwords, secrets and tokens are never logged.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
 // New validates settings and returns a Service on store. In production mode

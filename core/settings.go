@@ -349,10 +349,13 @@ func parseBool(v string) (bool, error) {
 	return false, fmt.Errorf("%q is not a boolean", v)
 }
 
-// Validate checks s once, in New. It returns the problems that make the
-// settings unusable in any mode, and in production mode (an admin is
-// configured) also public default secrets and secrets shorter than
-// MinSecretBytes. Weak secrets in dev mode are returned as warnings.
+// Validate checks s as New does (New logs the warnings and refuses the
+// error). The error names the problems that make the settings unusable in
+// any mode, and in production mode (an admin is configured) also public
+// default secrets and secrets shorter than MinSecretBytes. The warnings
+// name dev mode itself, weak secrets in dev mode, rate limits turned off
+// (all, or single ones set to 0), and the unknown ZNDRAW_AUTH_* variables
+// LoadSettingsFromEnv found.
 func (s Settings) Validate() (warnings []string, err error) {
 	var errs []error
 	if s.TokenLifetime <= 0 {

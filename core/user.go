@@ -15,9 +15,10 @@ type User struct {
 	// TokenVersion is bumped whenever all of the user's earlier tokens must
 	// stop working (password change or reset, deactivation, demotion from
 	// superuser, "logout everywhere"); the impersonation tokens an admin
-	// minted carry the admin's version too, and end with it. Tokens minted here carry the version they were minted
-	// at, which makes revocation exact even within one clock tick. It is an
-	// additive column (default 0) on adopted databases.
+	// minted carry the admin's version too, and end with it. Tokens minted
+	// by the kit carry the version they were minted at, which makes
+	// revocation exact even within one clock tick. It is an additive column
+	// (default 0) on adopted databases.
 	TokenVersion int64
 }
 

@@ -221,7 +221,7 @@ func (r *Response) WriteHeaders(set, add func(name, value string)) {
 
 // Endpoint is one path of the route table with every method it accepts; the
 // handler dispatches on the method itself and answers 405 for the others,
-// so adapters register the path for all methods.
+// so adapters send it every request for the path, whatever the method.
 type Endpoint struct {
 	// Path is the full pattern with {name} parameters, e.g. "/users/{id}".
 	Path string

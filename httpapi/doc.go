@@ -16,11 +16,15 @@
 //
 // # For adapter authors
 //
-// An adapter builds its Kit with NewAdapter, mounts every Endpoint for all
-// methods (ColonPath converts {name} parameters for routers that use
-// :name), presents each request as a Request (HTTPRequest and HandleHTTP do
-// it all for routers on net/http; QueryFunc parses a raw query the same
-// way), writes Responses with Response.WriteHeaders' single header rule,
-// and implements its middleware with API.Guard. Nothing else: every
-// decision about a request is made here or in core.
+// An adapter builds its Kit with NewAdapter and sends every request for an
+// Endpoint's path to that Endpoint, whatever the method, so that the
+// Endpoint answers 405 itself: it registers the path for all methods, or
+// for the Endpoint's Methods and routes the others to it (gin's adapter
+// does that through NoMethod). ColonPath converts {name} parameters for
+// routers that use :name. The adapter presents each request as a Request
+// (HTTPRequest and HandleHTTP do it all for routers on net/http; QueryFunc
+// parses a raw query the same way), writes Responses with
+// Response.WriteHeaders' single header rule, and implements its middleware
+// with API.Guard. Nothing else: every decision about a request is made here
+// or in core.
 package httpapi

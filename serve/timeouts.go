@@ -20,8 +20,9 @@ type Timeouts struct {
 	Idle time.Duration
 	// MaxHeaderBytes limits the request line and headers.
 	MaxHeaderBytes int
-	// Shutdown bounds the graceful shutdown: requests still running after
-	// it are cut off.
+	// Shutdown is meant to bound the graceful shutdown, but nothing reads
+	// it yet: NewServer has no http.Server field to put it in, and Run
+	// always allows DefaultTimeouts().Shutdown.
 	Shutdown time.Duration
 }
 
@@ -40,7 +41,8 @@ type Timeouts struct {
 //     first and never reuses one the server has just closed.
 //   - MaxHeaderBytes 64 KiB: ample for a bearer token and cookies (net/http
 //     allows 1 MiB).
-//   - Shutdown 10 s: in-flight requests finish; longer ones are cut off.
+//   - Shutdown 10 s: in-flight requests finish; longer ones are cut off
+//     (Run's bound, whatever a Timeouts value says).
 func DefaultTimeouts() Timeouts {
 	return Timeouts{
 		ReadHeader:     5 * time.Second,

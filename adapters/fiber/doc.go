@@ -9,6 +9,9 @@
 // net/http.
 //
 //	kit, err := fiberauth.New(httpapi.Config{Service: svc})
+//	if err != nil {
+//		return err
+//	}
 //	app := fiber.New(kit.AppConfig(fiber.Config{})) // routing and limits as in net/http
 //	kit.Mount(app)                                 // /auth/jwt/login, /users/me, ...
 //	app.Get("/protected", kit.RequireUser(), func(c *fiber.Ctx) error {

@@ -17,8 +17,9 @@ func New(cfg httpapi.Config) (*Kit, error) {
 
 // Write sends a response of the shared layer (httpapi.JSON, for one):
 // host routes answer like the kit's own. A header of the response replaces
-// one of the same name set earlier; a name repeated in the response
-// (Set-Cookie) is sent as often as it appears. fasthttp's default
+// one of the same name set earlier (a host's Content-Type or Cache-Control),
+// except Set-Cookie, which is added next to the host's cookies; a name
+// repeated in the response is sent as often as it appears. fasthttp's default
 // Content-Type is turned off, so a response without one (204) has none, as
 // in net/http.
 func Write(c *fiber.Ctx, resp *httpapi.Response) error {

@@ -21,8 +21,10 @@ func (k *Kit) middleware(access core.Access) fiber.Handler {
 }
 
 // RequireUser lets only requests with a valid token of an active user
-// through (current_active_user); others get 401 (or 503 when the store is
-// down) and the chain stops.
+// through (current_active_user); others get 401 (403 for an unverified user
+// when core.Settings.RequireVerification is set, or for a session cookie
+// that fails the CSRF check; 503 when the store is down), and the chain
+// stops.
 func (k *Kit) RequireUser() fiber.Handler { return k.middleware(core.AccessActive) }
 
 // RequireSuperuser lets only active superusers through (current_superuser):
@@ -30,7 +32,9 @@ func (k *Kit) RequireUser() fiber.Handler { return k.middleware(core.AccessActiv
 func (k *Kit) RequireSuperuser() fiber.Handler { return k.middleware(core.AccessSuperuser) }
 
 // OptionalUser resolves the user when a valid token is present and lets
-// every request through (current_optional_user).
+// every other request through as anonymous (current_optional_user). A store
+// outage still answers 503, and a session cookie that fails the CSRF check
+// (httpapi.CookieConfig) 403.
 func (k *Kit) OptionalUser() fiber.Handler { return k.middleware(core.AccessOptional) }
 
 // PrincipalFromContext returns the authenticated principal stored by the

@@ -8,6 +8,9 @@
 // alike.
 //
 //	kit, err := ginauth.New(httpapi.Config{Service: svc})
+//	if err != nil {
+//		return err
+//	}
 //	r := gin.New()
 //	r.RedirectTrailingSlash = false           // 404, like net/http, instead of gin's 301/307
 //	kit.Mount(r)                              // /auth/jwt/login, /users/me, ...

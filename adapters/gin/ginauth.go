@@ -111,8 +111,9 @@ func splitPath(p string) []string { return strings.Split(strings.TrimPrefix(p, "
 
 // Write sends a response of the shared layer (httpapi.JSON, for one):
 // host routes answer like the kit's own. A header of the response replaces
-// one of the same name set earlier; a name repeated in the response
-// (Set-Cookie) is sent as often as it appears.
+// one of the same name set earlier (a host's Content-Type or Cache-Control),
+// except Set-Cookie, which is added next to the host's cookies; a name
+// repeated in the response is sent as often as it appears.
 func Write(c *gin.Context, resp *httpapi.Response) {
 	httpapi.WriteHTTP(c.Writer, resp)
 	c.Writer.WriteHeaderNow()

@@ -6,6 +6,9 @@
 // it.
 //
 //	kit, err := nethttpauth.New(httpapi.Config{Service: svc})
+//	if err != nil {
+//		return err
+//	}
 //	mux := http.NewServeMux()
 //	kit.Mount(mux)
 //	mux.Handle("GET /protected", kit.RequireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -13,6 +16,12 @@
 //		fmt.Fprintf(w, "Hello %s!", user.Email)
 //	})))
 //	mux.Handle("/", nethttpauth.NotFoundHandler())
+//
+// Every route, status code, error body and validation rule lives in the
+// transport-neutral package httpapi, shared with the gin and fiber
+// adapters, so all three answer byte for byte alike. The client address is
+// the connection's (Request.RemoteAddr): X-Forwarded-For is honoured only
+// for the proxies in httpapi.Config.TrustedProxies.
 package nethttpauth
 
 import (
@@ -49,8 +58,9 @@ func (k *Kit) Mount(r Router) {
 
 // Write sends a response of the shared layer (httpapi.JSON, for one):
 // host routes answer like the kit's own. A header of the response replaces
-// one of the same name set earlier; a name repeated in the response
-// (Set-Cookie) is sent as often as it appears.
+// one of the same name set earlier (a host's Content-Type or Cache-Control),
+// except Set-Cookie, which is added next to the host's cookies; a name
+// repeated in the response is sent as often as it appears.
 func Write(w http.ResponseWriter, resp *httpapi.Response) { httpapi.WriteHTTP(w, resp) }
 
 // NotFoundHandler answers {"detail":"Not Found"} like the reference; mount
@@ -60,8 +70,9 @@ func NotFoundHandler() http.Handler {
 }
 
 // RequireUser lets only requests with a valid token of an active user
-// through (current_active_user); others get 401 (or 503 when the store is
-// down).
+// through (current_active_user); others get 401 (403 for an unverified user
+// when core.Settings.RequireVerification is set, or for a session cookie
+// that fails the CSRF check; 503 when the store is down).
 func (k *Kit) RequireUser(next http.Handler) http.Handler {
 	return k.middleware(core.AccessActive, next)
 }
@@ -73,7 +84,9 @@ func (k *Kit) RequireSuperuser(next http.Handler) http.Handler {
 }
 
 // OptionalUser resolves the user when a valid token is present and lets
-// every request through (current_optional_user).
+// every other request through as anonymous (current_optional_user). A store
+// outage still answers 503, and a session cookie that fails the CSRF check
+// (httpapi.CookieConfig) 403.
 func (k *Kit) OptionalUser(next http.Handler) http.Handler {
 	return k.middleware(core.AccessOptional, next)
 }

@@ -1,11 +1,11 @@
-// Command loadtest is the kit's load harness. It starts, for each adapter
-// and store, a server in a child process on a loopback port, drives GET
-// /protected (the adapter's RequireUser in front of a trivial handler) and
-// GET /unprotected (the same handler alone) with keep-alive clients, floods
-// the login route with concurrent logins at the real argon2id parameters,
-// and prints one table: throughput of both routes and their ratio,
-// latencies, logins per second against raw argon2id derivations per second
-// on the same machine, and the server's peak RSS.
+// Command zndraw-auth-loadtest is the kit's load harness. It starts, for
+// each adapter and store, a server in a child process on a loopback port,
+// drives GET /protected (the adapter's RequireUser in front of a trivial
+// handler) and GET /unprotected (the same handler alone) with keep-alive
+// clients, floods the login route with concurrent logins at the real
+// argon2id parameters, and prints one table: throughput of both routes and
+// their ratio, latencies, logins per second against raw argon2id derivations
+// per second on the same machine, and the server's peak RSS.
 //
 //	go run ./cmd/zndraw-auth-loadtest              # everything, under 5 minutes
 //	go run ./cmd/zndraw-auth-loadtest -scale       # the PostgreSQL scale run

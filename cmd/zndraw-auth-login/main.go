@@ -11,9 +11,10 @@
 // A login starts a CLI login, prints the code and the approval URL (and
 // opens it with -open), waits while the user signs in and approves in the
 // browser, and saves the access token with mode 0600 in a token file that
-// records the server it is for: <user config dir>/zndraw-auth/tokens/
-// <server>.json (os.UserConfigDir; -token-file overrides it), so logins to
-// several servers live side by side. With -print-token the token is written
+// records the server it is for,
+// <user config dir>/zndraw-auth/tokens/<server>.json (os.UserConfigDir;
+// -token-file overrides it), so logins to several servers live side by
+// side. With -print-token the token is written
 // to standard output instead, and everything else goes to standard error,
 // so
 //

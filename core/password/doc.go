@@ -1,5 +1,9 @@
 // Package password is the kit's password hasher. It implements
 // core.PasswordHasher (it does not import package core, which imports it).
+// A Service hashes with New(DefaultParams) unless told otherwise; tests and
+// examples pass cheap parameters:
+//
+//	svc, err := core.New(store, settings, core.WithHasher(password.New(password.TestParams)))
 //
 // New hashes are argon2id PHC strings byte-compatible with pwdlib and
 // argon2-cffi 25.1 (the Python reference's hasher):

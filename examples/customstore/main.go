@@ -4,16 +4,17 @@
 // its own column names (account_id, login_email, pw_hash, active, admin,
 // email_confirmed, token_version), written with database/sql on SQLite.
 // It passes the kit's storagetest suite (see store_test.go), which is how
-// any custom store proves it keeps the contract.
+// any custom store proves it keeps what core.Store documents.
 //
 // The design, and why:
 //
-//   - Users: accounts, mapped column by column (users.go). The contract asks
-//     for case-insensitive unique emails (a unique index on
-//     lower(login_email)), preconditions checked in the same conditional
-//     UPDATE as the write (core.ErrConflict when one fails), the token
-//     version incremented by the database, and core.ErrNotFound /
-//     core.ErrAlreadyExists for missing rows and unique violations.
+//   - Users: accounts, mapped column by column (users.go). core.UserStore
+//     asks for emails unique by core.EmailKey (a login_email_key column
+//     with a unique index: SQLite's lower() folds ASCII only),
+//     preconditions checked in the same conditional UPDATE as the write
+//     (core.ErrConflict when one fails), the token version incremented by
+//     the database, and core.ErrNotFound / core.ErrAlreadyExists for
+//     missing rows and unique violations.
 //   - CLI login challenges: account_login_challenge, the store's own table
 //     (challenges.go). A challenge records the user who approved it, and
 //     the kit's cliloginchallenge table has a foreign key to the kit's

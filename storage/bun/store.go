@@ -16,9 +16,9 @@ import (
 // one per transaction is cheap. Its schema must have been brought up to date
 // with Migrate.
 //
-// Every write is one SQL statement (DeleteUser on SQLite, and
-// RedeemChallenge of a challenge holding a token zndraw-auth stored: two, in
-// a transaction or savepoint), and every state transition is a single
+// Every write is one SQL statement (DeleteUser on SQLite, an email change
+// in UpdateUser, and RedeemChallenge of a challenge holding a token
+// zndraw-auth stored: two, in a transaction or savepoint), and every state transition is a single
 // conditional UPDATE ... RETURNING, correct under PostgreSQL's default READ
 // COMMITTED isolation and on SQLite. When a conditional write matches no
 // row, a follow-up read only decides which sentinel error to return.

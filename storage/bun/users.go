@@ -69,7 +69,8 @@ func (s *Store) GetUserByEmail(ctx context.Context, email string) (core.User, er
 // CreateUser inserts u as given, with its email_key, and returns the stored
 // row. core.ErrAlreadyExists if the id or the email's key is taken; the
 // unique indexes decide, so of two racing calls exactly one wins. Users
-// zndraw-auth wrote without a key are keyed first (adoptEmailKeys).
+// zndraw-auth wrote without a key are keyed first (see "Sharing the table
+// with zndraw-auth" in the package documentation).
 func (s *Store) CreateUser(ctx context.Context, u core.User) (core.User, error) {
 	if hasNUL(u.Email, u.HashedPassword) {
 		return core.User{}, errors.New("bunstore: CreateUser: email or hash contains a NUL byte")
