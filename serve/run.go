@@ -24,7 +24,7 @@ type Drainer interface {
 // until serve returns or ctx is done or the process gets SIGINT or SIGTERM.
 // Then it calls shutdown to finish the requests in flight and waits for
 // the deliveries of drain (pass the Service, so that no mail queued by the
-// last requests is lost), all within DefaultTimeouts().Shutdown. serve and
+// last requests is lost), all within ShutdownTimeout. serve and
 // shutdown are a server's methods: those of an *http.Server (see
 // ListenAndServe), or a fiber app's Listener and ShutdownWithContext. A
 // serve error after a shutdown began (http.ErrServerClosed) is not an
@@ -51,7 +51,7 @@ func Run(ctx context.Context, addr string, logger *slog.Logger, serve func(net.L
 	case <-ctx.Done():
 	}
 	logger.InfoContext(ctx, "shutting down")
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DefaultTimeouts().Shutdown)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
 	defer cancel()
 	if err := shutdown(sctx); err != nil {
 		return err

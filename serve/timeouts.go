@@ -20,11 +20,15 @@ type Timeouts struct {
 	Idle time.Duration
 	// MaxHeaderBytes limits the request line and headers.
 	MaxHeaderBytes int
-	// Shutdown is meant to bound the graceful shutdown, but nothing reads
-	// it yet: NewServer has no http.Server field to put it in, and Run
-	// always allows DefaultTimeouts().Shutdown.
-	Shutdown time.Duration
 }
+
+// ShutdownTimeout bounds Run's graceful shutdown: the requests in flight
+// and the Service's queued deliveries get this long to finish once the
+// process is asked to stop; what runs longer is cut off. 10 s is below the
+// 30 s a container runtime (Docker, Kubernetes) waits between SIGTERM and
+// SIGKILL, so the shutdown finishes, and logs that it did, before the
+// process is killed.
+const ShutdownTimeout = 10 * time.Second
 
 // DefaultTimeouts are the limits of the example servers:
 //
@@ -41,8 +45,8 @@ type Timeouts struct {
 //     first and never reuses one the server has just closed.
 //   - MaxHeaderBytes 64 KiB: ample for a bearer token and cookies (net/http
 //     allows 1 MiB).
-//   - Shutdown 10 s: in-flight requests finish; longer ones are cut off
-//     (Run's bound, whatever a Timeouts value says).
+//
+// The shutdown has its own bound, ShutdownTimeout.
 func DefaultTimeouts() Timeouts {
 	return Timeouts{
 		ReadHeader:     5 * time.Second,
@@ -50,7 +54,6 @@ func DefaultTimeouts() Timeouts {
 		Write:          30 * time.Second,
 		Idle:           120 * time.Second,
 		MaxHeaderBytes: 64 << 10,
-		Shutdown:       10 * time.Second,
 	}
 }
 
@@ -66,7 +69,6 @@ func (t Timeouts) orDefaults() Timeouts {
 	pick(&t.Read, d.Read)
 	pick(&t.Write, d.Write)
 	pick(&t.Idle, d.Idle)
-	pick(&t.Shutdown, d.Shutdown)
 	if t.MaxHeaderBytes <= 0 {
 		t.MaxHeaderBytes = d.MaxHeaderBytes
 	}

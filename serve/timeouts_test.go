@@ -18,7 +18,7 @@ func TestNewServerTakesTheDefaults(t *testing.T) {
 		srv.IdleTimeout != d.Idle || srv.MaxHeaderBytes != d.MaxHeaderBytes {
 		t.Errorf("NewServer(h, Timeouts{}) = %+v, want the defaults %+v", srv, d)
 	}
-	for name, v := range map[string]time.Duration{"ReadHeader": d.ReadHeader, "Read": d.Read, "Write": d.Write, "Idle": d.Idle, "Shutdown": d.Shutdown} {
+	for name, v := range map[string]time.Duration{"ReadHeader": d.ReadHeader, "Read": d.Read, "Write": d.Write, "Idle": d.Idle} {
 		if v <= 0 || v > 2*time.Minute+1 {
 			t.Errorf("default %s = %s", name, v)
 		}
