@@ -85,13 +85,13 @@ const (
 
 // Errors returned by the Service.
 var (
-	ErrBadCredentials          = &Error{Code: CodeLoginBadCredentials}
-	ErrUserNotVerified         = &Error{Code: CodeLoginUserNotVerified}
-	ErrUserAlreadyExists       = &Error{Code: CodeRegisterUserAlreadyExists}
-	ErrUpdateEmailAlreadyTaken = &Error{Code: CodeUpdateUserEmailAlreadyExists}
-	ErrResetBadToken           = &Error{Code: CodeResetPasswordBadToken}
-	ErrVerifyBadToken          = &Error{Code: CodeVerifyUserBadToken}
-	ErrAlreadyVerified         = &Error{Code: CodeVerifyUserAlreadyVerified}
+	ErrBadCredentials     = &Error{Code: CodeLoginBadCredentials}
+	ErrUserNotVerified    = &Error{Code: CodeLoginUserNotVerified}
+	ErrUserAlreadyExists  = &Error{Code: CodeRegisterUserAlreadyExists}
+	ErrEmailAlreadyExists = &Error{Code: CodeUpdateUserEmailAlreadyExists}
+	ErrResetBadToken      = &Error{Code: CodeResetPasswordBadToken}
+	ErrVerifyBadToken     = &Error{Code: CodeVerifyUserBadToken}
+	ErrAlreadyVerified    = &Error{Code: CodeVerifyUserAlreadyVerified}
 	// ErrUnauthorized: no token, a bad, expired or revoked token, or an
 	// unknown or inactive user.
 	ErrUnauthorized = &Error{Code: CodeUnauthorized}

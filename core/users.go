@@ -102,7 +102,7 @@ func (s *Service) updateUser(ctx context.Context, user User, upd UserUpdate, met
 		other, err := s.store.GetUserByEmail(ctx, email)
 		switch {
 		case err == nil && other.ID != user.ID:
-			return User{}, ErrUpdateEmailAlreadyTaken
+			return User{}, ErrEmailAlreadyExists
 		case err != nil && !errors.Is(err, ErrNotFound):
 			return User{}, s.storeErr("update user", err)
 		}
@@ -132,7 +132,7 @@ func (s *Service) updateUser(ctx context.Context, user User, upd UserUpdate, met
 	updated, err := s.store.UpdateUser(ctx, user.ID, p)
 	switch {
 	case errors.Is(err, ErrAlreadyExists):
-		return User{}, ErrUpdateEmailAlreadyTaken
+		return User{}, ErrEmailAlreadyExists
 	case errors.Is(err, ErrNotFound):
 		return User{}, ErrUserNotFound
 	case err != nil:

@@ -86,12 +86,12 @@ func TestUpdateUser(t *testing.T) {
 		{
 			name: "email of another user", safe: true,
 			upd:     core.UserUpdate{Email: ptr("bob@example.com")},
-			wantErr: core.ErrUpdateEmailAlreadyTaken,
+			wantErr: core.ErrEmailAlreadyExists,
 		},
 		{
 			name:    "email of another user in another case",
 			upd:     core.UserUpdate{Email: ptr("BOB@Example.com"), IsSuperuser: ptr(true)},
-			wantErr: core.ErrUpdateEmailAlreadyTaken,
+			wantErr: core.ErrEmailAlreadyExists,
 		},
 		{
 			name: "invalid email", safe: true,
