@@ -38,17 +38,17 @@ func (m *MemoryMailbox) put(kind, email, token string) {
 // Hooks returns the delivery hooks that fill the mailbox:
 // OnAfterForgotPassword and OnAfterRequestVerify.
 func (m *MemoryMailbox) Hooks() core.Hooks {
-	return core.Hooks{OnAfterForgotPassword: m.OnAfterForgotPassword, OnAfterRequestVerify: m.OnAfterRequestVerify}
+	return core.Hooks{OnAfterForgotPassword: m.forgotPassword, OnAfterRequestVerify: m.requestVerify}
 }
 
-// OnAfterForgotPassword records a reset token for user.Email.
-func (m *MemoryMailbox) OnAfterForgotPassword(_ context.Context, user core.User, token string, _ core.RequestMeta) error {
+// forgotPassword records a reset token for user.Email.
+func (m *MemoryMailbox) forgotPassword(_ context.Context, user core.User, token string, _ core.RequestMeta) error {
 	m.put(MailReset, user.Email, token)
 	return nil
 }
 
-// OnAfterRequestVerify records a verification token for user.Email.
-func (m *MemoryMailbox) OnAfterRequestVerify(_ context.Context, user core.User, token string, _ core.RequestMeta) error {
+// requestVerify records a verification token for user.Email.
+func (m *MemoryMailbox) requestVerify(_ context.Context, user core.User, token string, _ core.RequestMeta) error {
 	m.put(MailVerify, user.Email, token)
 	return nil
 }

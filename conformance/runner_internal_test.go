@@ -103,9 +103,9 @@ func TestMemoryMailbox(t *testing.T) {
 		t.Fatalf("empty mailbox: err = %v, want ErrNoMail", err)
 	}
 	u := testUser("A@example.com")
-	_ = m.OnAfterForgotPassword(ctx, u, "r1", metaZero)
-	_ = m.OnAfterForgotPassword(ctx, u, "r2", metaZero)
-	_ = m.OnAfterRequestVerify(ctx, u, "v1", metaZero)
+	_ = m.forgotPassword(ctx, u, "r1", metaZero)
+	_ = m.forgotPassword(ctx, u, "r2", metaZero)
+	_ = m.requestVerify(ctx, u, "v1", metaZero)
 	tests := []struct{ kind, email, want string }{
 		{MailReset, "a@example.com", "r2"},
 		{MailReset, "A@EXAMPLE.COM", "r2"},

@@ -21,18 +21,18 @@ const OpenAPIPath = "/openapi.json"
 //go:embed openapi.json
 var openAPISpec []byte
 
-// OpenAPIVersionPlaceholder is info.version in the embedded openapi.json;
+// openAPIVersionPlaceholder is info.version in the embedded openapi.json;
 // the documents OpenAPISpec and API.OpenAPI return carry the kit's module
 // version of the running binary instead (v1.2.3, or "(devel)" in a build
 // of a checkout).
-const OpenAPIVersionPlaceholder = version.Devel
+const openAPIVersionPlaceholder = version.Devel
 
 // OpenAPISpec returns the OpenAPI 3.1 document of every route the kit can
 // mount, at the default prefixes (the embedded openapi.json, with the
 // kit's version). Use API.OpenAPI for the document of one configured API.
 func OpenAPISpec() []byte {
 	v, _ := json.Marshal(version.Get())
-	return bytes.Replace(openAPISpec, []byte(`"version": "`+OpenAPIVersionPlaceholder+`"`), append([]byte(`"version": `), v...), 1)
+	return bytes.Replace(openAPISpec, []byte(`"version": "`+openAPIVersionPlaceholder+`"`), append([]byte(`"version": `), v...), 1)
 }
 
 // OpenAPI returns the OpenAPI 3.1 document of this API: only the mounted

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/zincware/zndraw-auth-go/httpapi"
+	"github.com/zincware/zndraw-auth-go/internal/version"
 )
 
 var updateOpenAPI = flag.Bool("update-openapi", false, "rewrite httpapi/openapi.json")
@@ -352,7 +353,7 @@ func openAPIDocument() obj {
 		"info": obj{"title": "zndraw-auth",
 			// The kit's module version; a served document carries the
 			// version of the running binary (see httpapi.OpenAPISpec).
-			"version":     httpapi.OpenAPIVersionPlaceholder,
+			"version":     version.Devel,
 			"license":     obj{"name": "MIT", "identifier": "MIT"},
 			"description": "The HTTP API of zndraw-auth 0.2.3 as served by zndraw-auth-go. Paths are shown at the default prefixes; a served document (GET /openapi.json) shows the configured ones and only the mounted routes."},
 		// The origin of the server that serves the document; a template
