@@ -1,6 +1,6 @@
 // Command fiber is the zndraw-auth example server on fiber v2: the same
 // server as examples/nethttp (every router of the kit, reset and verify
-// included, the approval page, /openapi.json and the three demo routes),
+// included, the approval page, /openapi.json and the four demo routes),
 // mounted into a fiber app that already has a route of its own:
 //
 //	GET /healthz              {"status":"ok"}                (the host's own route)

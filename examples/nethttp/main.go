@@ -1,6 +1,6 @@
 // Command nethttp is a complete zndraw-auth server on net/http: every
 // router of the kit (reset and verify included), the CLI login's approval
-// page, the OpenAPI document at /openapi.json, and three demo routes that
+// page, the OpenAPI document at /openapi.json, and four demo routes that
 // show the middleware:
 //
 //	GET /protected            {"message":"Hello <email>!"}   (active user)
