@@ -13,8 +13,8 @@ import (
 	"strings"
 )
 
-// accessCases are the kit's fixes of the second security round that a
-// deployment shows from outside (FIXA*): impersonation tokens never become
+// accessCases are fixes of the kit over the reference that a deployment
+// shows from outside (FIXA*): impersonation tokens never become
 // an ordinary session and end with their admin's token version, hostile
 // User-Agents never reach a store as a 5xx, deep or huge JSON bodies get a
 // small answer, and lookalike addresses are one account.

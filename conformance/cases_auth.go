@@ -92,7 +92,7 @@ func registerCases() []testCase {
 		}},
 		{id: "R8_register_ignores_is_superuser", name: "POST register with is_superuser true: 201, is_superuser false (true in dev mode)", why: "nobody makes themselves an admin by registering (dev mode excepted, by design)", uses: spend{budgetRegister: 1}, fn: func(c *caseT) {
 			_, u := c.registerNew(map[string]any{"email": c.newEmail("r8"), "password": newPassword(), "is_superuser": true})
-			if want := c.s.t.Mode == ModeDev; u.IsSuperuser != want {
+			if want := c.s.mode == ModeDev; u.IsSuperuser != want {
 				c.Errorf("is_superuser = %v, want %v", u.IsSuperuser, want)
 			}
 		}},

@@ -40,7 +40,7 @@ func zndrawAuthCases() []testCase {
 		{id: "Z1_register", name: "POST /auth/register with the full UserCreate: 201 UserRead", why: "zndraw's own client registers with the full UserCreate body", uses: spend{budgetRegister: 1}, fn: func(c *caseT) {
 			email := c.newEmail("test")
 			_, u := c.registerNew(map[string]any{"email": email, "password": "testpassword123", "is_active": true, "is_superuser": false, "is_verified": false})
-			if u.Email != email || u.ID == "" || !u.IsActive || u.IsSuperuser != (c.s.t.Mode == ModeDev) {
+			if u.Email != email || u.ID == "" || !u.IsActive || u.IsSuperuser != (c.s.mode == ModeDev) {
 				c.Errorf("register: got %+v", u)
 			}
 		}},

@@ -31,7 +31,7 @@ var families = []struct{ prefix, title, intro string }{
 	{"Z", "Z — zndraw-auth's own tests", "zndraw-auth's test suite (`tests/test_auth.py`, `test_users_router.py`, `test_cli_login.py`, `test_admin_token.py`, `test_scoped_session.py`); Z8 checks a host's database session and has no HTTP case."},
 	{"X", "X — behaviour the reference's tests leave unasserted", "What zndraw-auth does but never tests, and clients rely on."},
 	{"FIX", "FIX — where the kit is deliberately better than the reference", "Revocation, impersonation, exactly-once CLI login and one-time tokens, races, token checks and hostile input. The reference fails most of these."},
-	{"FIXA", "FIXA — access fixes of the second security round", "What a deployment shows from outside of the kit's second round of security fixes."},
+	{"FIXA", "FIXA — impersonation, hostile headers and bodies, lookalike addresses", "More places where the kit is better than the reference, as a deployment shows them: impersonation tokens never become an ordinary session and end with their admin's powers, a hostile User-Agent never causes a 5xx, a deep or huge JSON body gets a small answer, lookalike spellings of an address are one account."},
 	{"LIM", "LIM — rate limits, lockout and guessing", "Most run only while the server's limits are on. LIM8–LIM13 must exceed a per-address limit to see its 429, so they run only with `-forwarded-for` (the server trusts the suite as a proxy), on made-up documentation addresses; LIM4 and LIM5 use them too when they can, and otherwise take their requests from the suite's own budget."},
 	{"OPS", "OPS — what a deployment owner relies on", "Headers, error shapes and the answer during a store outage."},
 }

@@ -306,3 +306,21 @@ func TestTestServiceForwardsTheFeed(t *testing.T) {
 	}
 	waitFeed(core.ChangeFeedLive)
 }
+
+// TestRunAllFindsDevMode runs the cases whose expectation depends on the
+// mode against a dev-mode server without telling the suite its mode (as the
+// CLI runs without -mode): the mode the suite finds out decides.
+func TestRunAllFindsDevMode(t *testing.T) {
+	target := server(t, conformance.ModeDev, memstore.New())
+	target.Mode = ""
+	var ids []string
+	passed, failed, skipped := conformance.RunAll(t.Context(), target, regexp.MustCompile(`^(R8|Z1|Z10)_`), func(r conformance.Result) {
+		ids = append(ids, r.ID)
+		if r.Status != conformance.StatusPassed {
+			t.Errorf("%s: %s %s", r.ID, r.Status, r.Message)
+		}
+	})
+	if passed != 3 || failed != 0 || skipped != 0 {
+		t.Fatalf("%d passed, %d failed, %d skipped: %v", passed, failed, skipped, ids)
+	}
+}

@@ -21,6 +21,7 @@ import (
 const (
 	sqliteInterrupt  = 9
 	sqliteBusy       = 5
+	sqliteReadOnly   = 8
 	sqliteLocked     = 6
 	sqliteIOErr      = 10
 	sqliteFull       = 13

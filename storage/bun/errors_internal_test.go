@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -83,5 +84,24 @@ func TestMapErr(t *testing.T) {
 	}
 	if mapErr(nil) != nil {
 		t.Error("mapErr(nil) != nil")
+	}
+}
+
+// TestDescribeOpenErrorReadOnlySQLite: a SQLite file this process may read
+// but not write (SQLITE_READONLY and its extended codes at the first
+// connection) is one line that names the file and says what to do, not
+// "bunstore: connect: bunstore: attempt to write a readonly database".
+func TestDescribeOpenErrorReadOnlySQLite(t *testing.T) {
+	path := "/srv/auth/auth.db"
+	for _, code := range []int{8, 8 | 1<<8, 8 | 5<<8} { // SQLITE_READONLY, _RECOVERY, _DBMOVED
+		msg := describeOpenError(&fakeSQLiteError{code}, path).Error()
+		for _, want := range []string{path, "read-only", "fix the permissions or use another path"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("code %d: %q does not contain %q", code, msg, want)
+			}
+		}
+		if n := strings.Count(msg, "bunstore:"); n != 1 || strings.Contains(msg, "connect:") {
+			t.Errorf("code %d: %q is not one plain sentence", code, msg)
+		}
 	}
 }

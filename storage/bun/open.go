@@ -35,7 +35,9 @@ const sqliteFileConns = 4
 
 // Open connects to the database named by rawURL and returns a *bun.DB whose
 // pool suits that database; host applications can share it for their own
-// tables. It pings the database before returning. The URL forms are those of
+// tables. It pings the database before returning (and on a SQLite file makes
+// one write it rolls back, so a read-only file is refused here rather than
+// at the first login). The URL forms are those of
 // zndraw-auth's create_engine_for_url (SQLAlchemy URLs; a "+driver" suffix
 // on the scheme, such as sqlite+aiosqlite or postgresql+asyncpg, is
 // accepted and ignored):
@@ -118,7 +120,30 @@ func Open(ctx context.Context, rawURL string) (*bun.DB, error) {
 		_ = db.Close()
 		return nil, describeOpenError(err, sqlitePath)
 	}
+	if sqlitePath != "" {
+		if err := checkWritable(ctx, db); err != nil {
+			_ = db.Close()
+			return nil, describeOpenError(err, sqlitePath)
+		}
+	}
 	return db, nil
+}
+
+// checkWritable makes one write to a SQLite file and rolls it back, so
+// that a file this process can read but not write is refused at Open: a
+// migrated read-only file otherwise opens fine and answers 500 to every
+// login later. Taking the write lock is not enough: in WAL mode BEGIN
+// IMMEDIATE succeeds on a read-only file while its directory is writable.
+func checkWritable(ctx context.Context, db *bun.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "CREATE TABLE zndraw_auth_write_check (x INTEGER)")
+	if rbErr := tx.Rollback(); err == nil {
+		err = rbErr
+	}
+	return err
 }
 
 // sqliteDSN turns the part of a sqlite URL after "sqlite://" into a

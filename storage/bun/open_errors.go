@@ -29,8 +29,13 @@ func (e *openError) Unwrap() error { return e.err }
 func describeOpenError(err error, sqlitePath string) error {
 	mapped := mapErr(err)
 	var sq sqliteCoder
-	if sqlitePath != "" && errors.As(err, &sq) && sq.Code()&0xff == sqliteCantOpen {
-		return &openError{fmt.Sprintf("bunstore: cannot open the SQLite database %s: %s", sqlitePath, sqliteOpenProblem(sqlitePath)), mapped}
+	if sqlitePath != "" && errors.As(err, &sq) {
+		switch sq.Code() & 0xff {
+		case sqliteCantOpen:
+			return &openError{fmt.Sprintf("bunstore: cannot open the SQLite database %s: %s", sqlitePath, sqliteOpenProblem(sqlitePath)), mapped}
+		case sqliteReadOnly:
+			return &openError{fmt.Sprintf("bunstore: cannot write the SQLite database %s: the file (or its directory, where SQLite keeps the -wal and -shm files) is read-only for this process; fix the permissions or use another path", sqlitePath), mapped}
+		}
 	}
 	var connErr *pgconn.ConnectError
 	if errors.As(err, &connErr) {

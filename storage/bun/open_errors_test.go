@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -67,4 +68,60 @@ func TestOpenErrorsAreOneActionableLine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOpenRefusesReadOnlySQLiteFile: a migrated SQLite file this process
+// can read but not write is refused at Open with one line that names it,
+// instead of a server that starts and answers 500 to every login.
+func TestOpenRefusesReadOnlySQLiteFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "auth.db")
+	db, err := bunstore.Open(t.Context(), "sqlite:///"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bunstore.Migrate(t.Context(), db); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	makeReadOnly(t, path)
+
+	db, err = bunstore.Open(t.Context(), "sqlite:///"+path)
+	if err == nil {
+		_ = db.Close()
+		t.Fatalf("Open of the read-only file %s succeeded", path)
+	}
+	msg := err.Error()
+	for _, w := range []string{path, "read-only", "fix the permissions"} {
+		if !strings.Contains(msg, w) {
+			t.Errorf("%q does not contain %q", msg, w)
+		}
+	}
+	if strings.ContainsAny(msg, "\n\t") {
+		t.Errorf("not one line: %q", msg)
+	}
+}
+
+// makeReadOnly makes path unwritable for this process: mode 0444, and for
+// root, which writes such files anyway, the immutable attribute (chattr +i,
+// removed at cleanup). It skips the test where neither works.
+func makeReadOnly(t *testing.T, path string) {
+	t.Helper()
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return // not root: the mode is enough
+	}
+	_ = f.Close()
+	chattr, err := exec.LookPath("chattr")
+	if err != nil {
+		t.Skip("running as root without chattr: cannot make a file read-only")
+	}
+	if out, err := exec.Command(chattr, "+i", path).CombinedOutput(); err != nil {
+		t.Skipf("running as root and chattr +i failed (%v: %s): cannot make a file read-only", err, strings.TrimSpace(string(out)))
+	}
+	t.Cleanup(func() { _ = exec.Command(chattr, "-i", path).Run() })
 }
