@@ -34,6 +34,9 @@ func Run(ctx context.Context, addr string, logger *slog.Logger, serve func(net.L
 		logger = slog.Default()
 	}
 	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s is already in use by another process: stop it, or listen on another address (%w)", addr, err)
+	}
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,14 @@ package serve_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -89,5 +92,24 @@ func TestRunListenError(t *testing.T) {
 	err := serve.ListenAndServe(t.Context(), "256.0.0.1:1", srv, slog.New(slog.DiscardHandler))
 	if err == nil || !strings.Contains(err.Error(), "256.0.0.1") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestRunAddressInUse: an address another process holds is one line that
+// says so and what to do, and still wraps the system's error.
+func TestRunAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	srv := serve.NewServer(http.NotFoundHandler(), serve.Timeouts{})
+	err = serve.ListenAndServe(t.Context(), ln.Addr().String(), srv, slog.New(slog.DiscardHandler))
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		t.Fatalf("err = %v, want EADDRINUSE", err)
+	}
+	want := ln.Addr().String() + " is already in use by another process: stop it, or listen on another address"
+	if !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("err = %q, want one line starting %q", err, want)
 	}
 }
