@@ -488,6 +488,23 @@ func (m *mailbox) last(kind, email string) string {
 	return l[len(l)-1]
 }
 
+// first returns the earliest token of kind sent to email.
+func (m *mailbox) first(kind, email string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if l := m.sent[kind+" "+email]; len(l) > 0 {
+		return l[0]
+	}
+	return ""
+}
+
+// count returns how many tokens of kind were sent to email.
+func (m *mailbox) count(kind, email string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.sent[kind+" "+email])
+}
+
 // resetToken asks for a reset over HTTP and returns the delivered token.
 func (s *server) resetToken(email string) string {
 	s.t.Helper()

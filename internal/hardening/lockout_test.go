@@ -157,6 +157,51 @@ func TestSmartLockoutOwnerKeepsAWayIn(t *testing.T) {
 		hour1, hour2, shared, atk.refused.Load(), retryAfter(locked))
 }
 
+// TestLockoutWithMailCapUsedUp: the attacker who locks the account for
+// unfamiliar addresses can also use up the account's reset mails, so the
+// owner's own forgot-password from a new address delivers nothing this
+// hour. The mails the attacker's requests caused went to the owner, though,
+// and each of their links works until it expires or a reset succeeds: the
+// owner who reads their mail gets in from the new address at once.
+func TestLockoutWithMailCapUsedUp(t *testing.T) {
+	s := newServer(t, memstore.New(), withProxies("127.0.0.1/32"), withDefaultLimits())
+	owner := s.user("admin@example.com", true)
+	rl := s.svc.Settings().RateLimit
+	_, shared := rl.LoginBudgets()
+	const road = "192.0.2.201"
+
+	atk := startAttack(s, owner.Email, []string{"203.0.113.11", "203.0.113.12", "203.0.113.13", "203.0.113.14", "203.0.113.15"})
+	atk.waitVerified(t, int64(shared))
+	atk.stop()
+	for i := range rl.MailsPerAccountPerHour + 2 {
+		requireStatus(t, s.do(request{method: "POST", path: "/auth/forgot-password", header: from(fmt.Sprintf("203.0.113.%d", 20+i)),
+			json: map[string]string{"email": owner.Email}}), http.StatusAccepted, "")
+	}
+	s.drain()
+	sent := s.mail.count("reset", owner.Email)
+	if sent != rl.MailsPerAccountPerHour {
+		t.Fatalf("%d reset mails sent for %d requests, want the cap %d", sent, rl.MailsPerAccountPerHour+2, rl.MailsPerAccountPerHour)
+	}
+
+	requireLimited(t, s.login(owner.Email, userPassword, from(road)), 3600)
+	requireStatus(t, s.do(request{method: "POST", path: "/auth/forgot-password", header: from(road),
+		json: map[string]string{"email": owner.Email}}), http.StatusAccepted, "")
+	s.drain()
+	if n := s.mail.count("reset", owner.Email); n != sent {
+		t.Fatalf("the owner's own forgot-password sent a mail past the cap (%d, want %d)", n, sent)
+	}
+
+	// The first mail the attacker caused, read by the owner.
+	tok := s.mail.first("reset", owner.Email)
+	requireStatus(t, s.do(request{method: "POST", path: "/auth/reset-password", header: from(road),
+		json: map[string]string{"token": tok, "password": "a new password from the inbox"}}), http.StatusOK, "")
+	requireStatus(t, s.login(owner.Email, "a new password from the inbox", from(road)), http.StatusOK, "")
+	// The other links died with the old password.
+	requireStatus(t, s.do(request{method: "POST", path: "/auth/reset-password", header: from(road),
+		json: map[string]string{"token": s.mail.last("reset", owner.Email), "password": "the attacker's choice"}}),
+		http.StatusBadRequest, core.CodeResetPasswordBadToken)
+}
+
 // TestSmartLockoutBudgets: the account's budget is split exactly: each
 // familiar source has its own, every other source shares the rest, and
 // the sum is the account's cap. The familiar source is remembered in the
