@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -322,5 +323,29 @@ func TestRunAllFindsDevMode(t *testing.T) {
 	})
 	if passed != 3 || failed != 0 || skipped != 0 {
 		t.Fatalf("%d passed, %d failed, %d skipped: %v", passed, failed, skipped, ids)
+	}
+}
+
+// slowRecovery is an Outage whose store answers 503 for a while after Up
+// returned, as a real database does while the server reconnects.
+type slowRecovery struct {
+	conformance.Outage
+	after time.Duration
+}
+
+func (s slowRecovery) Up(ctx context.Context) error {
+	time.AfterFunc(s.after, func() { _ = s.Outage.Up(context.Background()) })
+	return nil
+}
+
+// TestOutageCaseWaitsOutTheRecovery: after the restore command, the
+// deployment may answer 503 for a moment longer; the outage case waits for
+// the recovery instead of failing on those 503s as server errors.
+func TestOutageCaseWaitsOutTheRecovery(t *testing.T) {
+	target := server(t, conformance.ModeProduction, memstore.New())
+	target.Outage = slowRecovery{Outage: target.Outage, after: 600 * time.Millisecond}
+	res := results(t, target, `^OPS3_`)
+	if r := res["OPS3_store_outage"]; r.Status != conformance.StatusPassed {
+		t.Fatalf("OPS3: %s %s", r.Status, r.Message)
 	}
 }
