@@ -67,22 +67,27 @@ func (b *Buffer) Records(t testing.TB) []map[string]any {
 // Find returns the records whose msg contains sub.
 func (b *Buffer) Find(t testing.TB, sub string) []map[string]any {
 	t.Helper()
-	var out []map[string]any
-	for _, r := range b.Records(t) {
-		if msg, _ := r["msg"].(string); strings.Contains(msg, sub) {
-			out = append(out, r)
-		}
-	}
-	return out
+	return b.filter(t, func(r map[string]any) bool {
+		msg, _ := r["msg"].(string)
+		return strings.Contains(msg, sub)
+	})
 }
 
 // Events returns the security events named name (the records with the
 // message core.SecurityEventMessage).
 func (b *Buffer) Events(t testing.TB, name string) []map[string]any {
 	t.Helper()
+	return b.filter(t, func(r map[string]any) bool {
+		return r["msg"] == core.SecurityEventMessage && r["event"] == name
+	})
+}
+
+// filter returns the records keep accepts.
+func (b *Buffer) filter(t testing.TB, keep func(map[string]any) bool) []map[string]any {
+	t.Helper()
 	var out []map[string]any
 	for _, r := range b.Records(t) {
-		if r["msg"] == core.SecurityEventMessage && r["event"] == name {
+		if keep(r) {
 			out = append(out, r)
 		}
 	}
